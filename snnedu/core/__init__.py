@@ -1,0 +1,1 @@
+"""Shared numba kernels and helpers used by every model."""

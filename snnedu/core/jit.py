@@ -1,0 +1,16 @@
+"""One place that decides how snnedu compiles its kernels.
+
+Every hot loop in snnedu is a module-level kernel decorated with :func:`jit` (or
+:func:`parallel_jit` for loops over independent images or neurons). Both cache the
+compiled machine code on disk, so the second import of a model is fast.
+"""
+
+import numba
+
+jit = numba.njit(cache=True, nogil=True)
+"""Decorator: ``numba.njit(cache=True, nogil=True)``."""
+
+parallel_jit = numba.njit(cache=True, nogil=True, parallel=True)
+"""Decorator for kernels whose outer loop is ``numba.prange`` over independent items."""
+
+prange = numba.prange

@@ -1,0 +1,9 @@
+"""Exercises: auto-checks for the notebooks' exercises, and quizzes.
+
+>>> from snnedu.exercises import check          # doctest: +SKIP
+>>> check("membrane.nernst_k", -93.0)           # doctest: +SKIP
+"""
+
+from snnedu.exercises.checking import CheckResult, check, hint
+
+__all__ = ["CheckResult", "check", "hint"]

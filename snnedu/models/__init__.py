@@ -1,0 +1,1 @@
+"""Models: pure functions, numbers in and arrays out (no plotting, printing or widgets)."""

@@ -1,0 +1,1 @@
+"""Matplotlib figures. Every function takes ``ax=None`` and returns what it drew."""
