@@ -23,7 +23,8 @@ and opens JupyterLab), or run one of the networks from the terminal."""
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand of :mod:`snnedu.commands`."""
     parser = argparse.ArgumentParser(
-        prog="snnedu", description=DESCRIPTION,
+        prog="snnedu",
+        description=DESCRIPTION,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"snnedu {snnedu.__version__}")
@@ -31,7 +32,9 @@ def build_parser() -> argparse.ArgumentParser:
     for info in sorted(pkgutil.iter_modules(snnedu.commands.__path__), key=lambda m: m.name):
         module = importlib.import_module(f"snnedu.commands.{info.name}")
         sub = subparsers.add_parser(
-            module.NAME, help=module.HELP, description=module.__doc__,
+            module.NAME,
+            help=module.HELP,
+            description=module.__doc__,
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
         module.register(sub)

@@ -38,7 +38,11 @@ def copy_course(destination: str | Path, overwrite: bool = False) -> Path:
     root = course_root()
     for folder in ("notebooks", "exercises"):
         for source in sorted((root / folder).rglob("*")):
-            if source.is_dir() or "__pycache__" in source.parts or ".ipynb_checkpoints" in source.parts:
+            if (
+                source.is_dir()
+                or "__pycache__" in source.parts
+                or ".ipynb_checkpoints" in source.parts
+            ):
                 continue
             target = destination / folder / source.relative_to(root / folder)
             if target.exists() and not overwrite:

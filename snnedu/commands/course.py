@@ -1,8 +1,8 @@
 """Get the course: copy the notebooks and exercises to a folder, optionally open JupyterLab.
 
-  snnedu course copy DEST      copy the material (your edited files are kept)
-  snnedu course open [DEST]    copy (if needed) and start JupyterLab there
-  snnedu course list           the lecture notebooks, in order
+snnedu course copy DEST      copy the material (your edited files are kept)
+snnedu course open [DEST]    copy (if needed) and start JupyterLab there
+snnedu course list           the lecture notebooks, in order
 """
 
 from __future__ import annotations
@@ -20,7 +20,9 @@ def register(parser) -> None:
     copy.add_argument("dest", nargs="?", default="snnedu-course", help="target folder")
     copy.add_argument("--overwrite", action="store_true", help="replace files already there")
     copy.set_defaults(func=_copy)
-    open_ = actions.add_parser("open", help="copy to DEST (default ./snnedu-course), start JupyterLab")
+    open_ = actions.add_parser(
+        "open", help="copy to DEST (default ./snnedu-course), start JupyterLab"
+    )
     open_.add_argument("dest", nargs="?", default="snnedu-course", help="target folder")
     open_.add_argument("--no-browser", action="store_true", help="do not open a browser tab")
     open_.set_defaults(func=_open)

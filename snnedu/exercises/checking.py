@@ -143,12 +143,15 @@ def function_check(
                 got = answer(*args)
             except Exception as error:  # the student's code may raise anything
                 return CheckResult(
-                    False, f"✘ {key}: your function raised {type(error).__name__}: {error} "
+                    False,
+                    f"✘ {key}: your function raised {type(error).__name__}: {error} "
                     f"for arguments {args!r}. Hint: {hint}",
                 )
             verdict = _compare(got, np.asarray(reference(*args), dtype=float), rtol, atol)
             if verdict is not None:
-                return CheckResult(False, f"✘ {key}: for arguments {args!r}: {verdict} Hint: {hint}")
+                return CheckResult(
+                    False, f"✘ {key}: for arguments {args!r}: {verdict} Hint: {hint}"
+                )
         return CheckResult(True, f"✔ {key}: your function agrees on all {len(cases)} test cases.")
 
     return _register(Check(key, run, lambda: reference, hint))

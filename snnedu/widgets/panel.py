@@ -28,15 +28,22 @@ class Panel(widgets.VBox):
         ``update(**values)`` recomputes and sets artist data; it should not create figures.
     """
 
-    def __init__(self, figure, controls: Mapping[str, widgets.ValueWidget],
-                 update: Callable[..., None], columns: int = 3):
+    def __init__(
+        self,
+        figure,
+        controls: Mapping[str, widgets.ValueWidget],
+        update: Callable[..., None],
+        columns: int = 3,
+    ):
         self.figure = figure
         self.controls = dict(controls)
         self._update = update
         self.output = widgets.Output()
         self.status = widgets.HTML()
-        rows = [widgets.HBox(list(self.controls.values())[i:i + columns])
-                for i in range(0, len(self.controls), columns)]
+        rows = [
+            widgets.HBox(list(self.controls.values())[i : i + columns])
+            for i in range(0, len(self.controls), columns)
+        ]
         super().__init__([*rows, self.status, self.output])
         for control in self.controls.values():
             control.observe(self._on_change, names="value")
@@ -64,13 +71,20 @@ class Panel(widgets.VBox):
         self.refresh()
 
 
-def slider(value: float, min: float, max: float, step: float, description: str,
-           readout_format: str = ".2f") -> widgets.FloatSlider:
+def slider(
+    value: float, min: float, max: float, step: float, description: str, readout_format: str = ".2f"
+) -> widgets.FloatSlider:
     """A float slider with snnedu's defaults (continuous_update off, wide label)."""
     return widgets.FloatSlider(
-        value=value, min=min, max=max, step=step, description=description,
-        continuous_update=False, readout_format=readout_format,
-        style={"description_width": "initial"}, layout=widgets.Layout(width="320px"),
+        value=value,
+        min=min,
+        max=max,
+        step=step,
+        description=description,
+        continuous_update=False,
+        readout_format=readout_format,
+        style={"description_width": "initial"},
+        layout=widgets.Layout(width="320px"),
     )
 
 

@@ -1,0 +1,118 @@
+"""Package-wide contracts: light import, layering, the CLI and the course material."""
+
+import argparse
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import snnedu
+from snnedu.cli import build_parser, main
+from snnedu.course import copy_course, course_root, notebooks
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _imports_after(statement):
+    code = f"import json, sys; {statement}; print(json.dumps(sorted(sys.modules)))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return {name.split(".")[0] for name in json.loads(out.stdout)}
+
+
+def test_import_snnedu_loads_neither_matplotlib_nor_ipywidgets():
+    loaded = _imports_after("import snnedu")
+    assert "matplotlib" not in loaded and "ipywidgets" not in loaded
+
+
+def test_models_and_networks_do_not_load_plotting_or_widgets():
+    modules = [
+        f"snnedu.{p.parent.name}.{p.stem}"
+        for folder in ("models", "networks", "core", "data")
+        for p in sorted((ROOT / "snnedu" / folder).glob("*.py"))
+        if p.stem != "__init__"
+    ]
+    statement = "; ".join(f"import {m}" for m in modules) or "pass"
+    loaded = _imports_after(statement)
+    assert "matplotlib" not in loaded and "ipywidgets" not in loaded
+
+
+def test_lower_layers_never_import_higher_ones():
+    higher = {
+        "models": (
+            "snnedu.networks",
+            "snnedu.exercises",
+            "snnedu.plot",
+            "snnedu.widgets",
+            "snnedu.commands",
+            "snnedu.cli",
+        ),
+        "core": ("snnedu.models", "snnedu.networks", "snnedu.plot", "snnedu.widgets"),
+        "plot": ("snnedu.widgets", "snnedu.commands", "snnedu.cli"),
+    }
+    for layer, forbidden in higher.items():
+        for path in (ROOT / "snnedu" / layer).glob("*.py"):
+            text = path.read_text(encoding="utf-8")
+            for name in forbidden:
+                assert f"import {name}" not in text and f"from {name}" not in text, (path, name)
+
+
+def test_help_lists_the_commands(capsys):
+    with pytest.raises(SystemExit) as done:
+        main(["--help"])
+    assert done.value.code == 0
+    assert "course" in capsys.readouterr().out
+
+
+def test_python_dash_m_snnedu_runs_the_cli():
+    out = subprocess.run(
+        [sys.executable, "-m", "snnedu", "--version"], capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == f"snnedu {snnedu.__version__}"
+
+
+def test_every_subcommand_has_help():
+    parser = build_parser()
+    subparsers = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    for name, sub in subparsers.choices.items():
+        assert sub.format_help().strip(), name
+
+
+def test_course_copy_brings_notebooks_and_keeps_student_edits(tmp_path, capsys):
+    assert main(["course", "copy", str(tmp_path / "course")]) == 0
+    copied = sorted(p.name for p in (tmp_path / "course" / "notebooks").glob("*.ipynb"))
+    assert copied == [p.name for p in notebooks()] and copied
+    edited = tmp_path / "course" / "notebooks" / copied[0]
+    edited.write_text("my work")
+    copy_course(tmp_path / "course")
+    assert edited.read_text() == "my work"
+    copy_course(tmp_path / "course", overwrite=True)
+    assert edited.read_text() != "my work"
+
+
+def test_course_material_is_found_and_notebooks_are_numbered_in_order():
+    names = [p.name for p in notebooks()]
+    assert course_root().is_dir() and names == sorted(names)
+    assert names[0].startswith("01_")
+
+
+def test_notebooks_are_committed_without_outputs():
+    for path in sorted((ROOT / "notebooks").glob("*.ipynb")) + sorted(
+        (ROOT / "exercises").rglob("*.ipynb")
+    ):
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        for cell in cells:
+            if cell["cell_type"] == "code":
+                assert not cell["outputs"] and cell["execution_count"] is None, path.name
+
+
+def test_readme_commands_are_the_ones_ci_runs():
+    out = subprocess.run(
+        [sys.executable, str(ROOT / ".ci" / "readme_command.py"), "test"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "pytest" in out and "pip install" in out
+    assert "readme_command.py test" in (ROOT / ".ci" / "run").read_text()
