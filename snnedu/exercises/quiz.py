@@ -558,7 +558,8 @@ def review_question(question: Question) -> list[str]:
         advice.append("add feedback for a wrong answer ('-' line): how should one work it out?")
     if question.kind == "multiple_choice" and len(question.choices) < 3:
         advice.append("give 3–5 choices, each a mistake a student could really make")
-    if question.kind == "numerical" and question.minimum == question.maximum:
+    exact_only = question.minimum == question.maximum
+    if question.kind == "numerical" and exact_only and not float(question.minimum).is_integer():
         advice.append("give a tolerance (= 58.1 +- 0.5): typed answers are rounded")
     if question.kind == "short_answer" and len(question.answers) < 2:
         advice.append("list the spellings and synonyms a right answer may take (one '*' each)")
