@@ -1,0 +1,136 @@
+"""Course assignments (nbgrader) for instructors: generate, autograde, export grades.
+
+snnedu assignments list                          the assignments and their points
+snnedu assignments generate [COURSE]             course folder + student versions in COURSE/release
+snnedu assignments autograde COURSE ASSIGNMENT --submissions FOLDER
+                                                 collect the students' notebooks and grade them
+snnedu assignments export COURSE [--to FILE]     every grade in one CSV file
+
+COURSE is an nbgrader course folder (default ./snnedu-assignments); the `nbgrader` command
+works in it too. Needs the instructor extras: pip install "snnedu[instructor]".
+"""
+
+from __future__ import annotations
+
+import sys
+
+NAME = "assignments"
+HELP = "instructors: generate student versions of the assignments, autograde, export grades"
+
+DEFAULT_COURSE = "snnedu-assignments"
+
+
+def register(parser) -> None:
+    actions = parser.add_subparsers(title="actions", metavar="ACTION")
+
+    list_ = actions.add_parser("list", help="list the assignments and their points")
+    list_.set_defaults(func=_list)
+
+    generate = actions.add_parser(
+        "generate", help="set up a course folder and write the student versions to its release/"
+    )
+    generate.add_argument("course", nargs="?", default=DEFAULT_COURSE, help="course folder")
+    generate.add_argument(
+        "-a",
+        "--assignment",
+        action="append",
+        dest="assignments",
+        metavar="NAME",
+        help="only this assignment (repeat for more; default: all)",
+    )
+    generate.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="replace source notebooks already in the course folder with snnedu's",
+    )
+    generate.set_defaults(func=_generate)
+
+    autograde = actions.add_parser(
+        "autograde", help="collect submissions (optional) and autograde an assignment"
+    )
+    autograde.add_argument("course", help="course folder (made by 'generate')")
+    autograde.add_argument("assignment", help="assignment name, e.g. a01_membrane")
+    autograde.add_argument(
+        "--submissions",
+        metavar="FOLDER",
+        help="folder with one sub-folder per student id (or one <student id>.ipynb each); "
+        "copied into COURSE/submitted first",
+    )
+    autograde.add_argument(
+        "-s",
+        "--student",
+        action="append",
+        dest="students",
+        metavar="ID",
+        help="only this student (repeat for more; default: all who submitted)",
+    )
+    autograde.set_defaults(func=_autograde)
+
+    export = actions.add_parser("export", help="write all grades to a CSV file")
+    export.add_argument("course", help="course folder")
+    export.add_argument("--to", metavar="FILE", help="CSV file (default: COURSE/grades.csv)")
+    export.set_defaults(func=_export)
+
+    parser.set_defaults(func=lambda args: parser.print_help() or 0)
+
+
+def _list(args) -> int:
+    from snnedu.exercises.assignments import list_assignments, max_points
+
+    for name in list_assignments():
+        print(f"{name:<28} {max_points(name):g} points")
+    return 0
+
+
+def _generate(args) -> int:
+    from snnedu.exercises import assignments
+
+    def run():
+        course = assignments.setup_course(args.course, args.assignments, overwrite=args.overwrite)
+        written = assignments.generate_student_versions(course, args.assignments)
+        for path in written:
+            print(f"student version: {path}")
+        print(f"course folder {course}: hand out the notebooks in {course / 'release'}")
+        return 0
+
+    return _guarded(run)
+
+
+def _autograde(args) -> int:
+    from snnedu.exercises import assignments
+
+    def run():
+        if args.submissions:
+            collected = assignments.collect_submissions(
+                args.course, args.assignment, args.submissions
+            )
+            print(f"collected {len(collected)} submission(s) of {args.assignment}")
+        scores = assignments.autograde(args.course, args.assignment, args.students)
+        if not scores:
+            print(f"no submissions of {args.assignment} in {args.course}/submitted")
+        for score in scores:
+            print(f"{score.student:<24} {score.score:g} / {score.max_score:g}")
+        return 0
+
+    return _guarded(run)
+
+
+def _export(args) -> int:
+    from snnedu.exercises import assignments
+
+    def run():
+        print(f"grades written to {assignments.export_grades(args.course, args.to)}")
+        return 0
+
+    return _guarded(run)
+
+
+def _guarded(run) -> int:
+    """Run an nbgrader step; a missing nbgrader or a failed step is a message, not a traceback."""
+    from snnedu.exercises.assignments import NbgraderError, NbgraderMissingError
+
+    try:
+        return run()
+    except (NbgraderMissingError, NbgraderError) as error:
+        print(f"snnedu assignments: error: {error}", file=sys.stderr)
+        return 2
