@@ -107,6 +107,12 @@ def test_notebooks_are_committed_without_outputs():
                 assert not cell["outputs"] and cell["execution_count"] is None, path.name
 
 
+def test_notebooks_name_their_kernel_so_jupyterlab_opens_them_without_asking():
+    for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        kernelspec = json.loads(path.read_text(encoding="utf-8"))["metadata"].get("kernelspec", {})
+        assert kernelspec.get("name") == "python3", path.name
+
+
 def test_readme_commands_are_the_ones_ci_runs():
     out = subprocess.run(
         [sys.executable, str(ROOT / ".ci" / "readme_command.py"), "test"],

@@ -1,0 +1,176 @@
+"""The course as a student meets it: JupyterLab in a real (headless) browser.
+
+Starts JupyterLab on a copy of the course (localhost only), opens notebook 01 in Debian's
+Chromium through Playwright, runs all cells, moves a widget slider and checks that the figure
+changes, then answers the closing quiz's first question through the page and checks the
+feedback. Marked ``browser``: ``pytest -m "not browser"`` skips it for a quick run; CI runs it
+(and fails if Chromium is missing there).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+from snnedu.course import copy_course
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+NOTEBOOK = "notebooks/01_membrane_equilibria.ipynb"
+TOKEN = "snnedu-browser-test"
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def jupyterlab(tmp_path):
+    """A JupyterLab server on localhost serving a fresh copy of the course; yields its URL."""
+    if CHROMIUM is None:
+        if os.environ.get("CI"):
+            pytest.fail("Chromium is not installed; .ci/run installs Debian's chromium package")
+        pytest.skip("Chromium is not installed (apt-get install chromium)")
+    course = copy_course(tmp_path / "course")
+    port = _free_port()
+    env = dict(
+        os.environ,
+        JUPYTER_CONFIG_DIR=str(tmp_path / "config"),
+        JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"),
+    )
+    log = open(tmp_path / "jupyterlab.log", "w")  # closed in the finally below
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "jupyterlab",
+            "--no-browser",
+            "--allow-root",
+            f"--port={port}",
+            "--ServerApp.ip=127.0.0.1",
+            f"--IdentityProvider.token={TOKEN}",
+            f"--ServerApp.root_dir={course}",
+            "--LabApp.expose_app_in_browser=True",
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env=env,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                urllib.request.urlopen(f"{url}/api/status?token={TOKEN}", timeout=2)
+                break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    pytest.fail(
+                        "JupyterLab did not start:\n"
+                        + (tmp_path / "jupyterlab.log").read_text()[-3000:]
+                    )
+                time.sleep(0.5)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        log.close()
+
+
+CELL_ERRORS = """() => {
+  const panel = window.jupyterapp.shell.currentWidget;
+  const errors = [];
+  for (const cell of panel.content.widgets) {
+    if (cell.model.type !== 'code') continue;
+    for (const out of cell.model.outputs.toJSON()) {
+      if (out.output_type === 'error') errors.push(out.ename + ': ' + out.evalue);
+    }
+  }
+  return errors;
+}"""
+
+ALL_CELLS_RAN = """() => {
+  const panel = window.jupyterapp.shell.currentWidget;
+  if (!panel || !panel.sessionContext || !panel.sessionContext.session) return false;
+  const kernel = panel.sessionContext.session.kernel;
+  if (!kernel || kernel.status !== 'idle') return false;
+  return panel.content.widgets.every(
+    c => c.model.type !== 'code' || c.model.executionCount > 0);
+}"""
+
+
+def test_student_runs_notebook_moves_a_slider_and_answers_the_quiz(jupyterlab):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.goto(f"{jupyterlab}/lab/tree/{NOTEBOOK}?token={TOKEN}")
+            page.wait_for_function(
+                "() => window.jupyterapp && window.jupyterapp.shell.currentWidget"
+                " && window.jupyterapp.shell.currentWidget.sessionContext"
+                " && window.jupyterapp.shell.currentWidget.sessionContext.session"
+                " && window.jupyterapp.shell.currentWidget.sessionContext.session.kernel",
+                timeout=120_000,
+            )
+            page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
+            page.wait_for_function(ALL_CELLS_RAN, timeout=240_000, polling=1000)
+            assert page.evaluate(CELL_ERRORS) == []
+
+            # Move the first slider one step; the figure drawn under it must change.
+            handle = page.locator(".widget-slider .noUi-handle").first
+            handle.scroll_into_view_if_needed()
+            panel_output = handle.locator(
+                "xpath=ancestor::div[contains(@class,'jp-OutputArea-output')][1]"
+            )
+            figure = panel_output.locator("img").first
+            figure.wait_for(timeout=60_000)
+            before = figure.get_attribute("src")
+            handle.focus()
+            page.keyboard.press("ArrowRight")
+            page.keyboard.press("ArrowRight")
+            page.wait_for_function(
+                "([el, before]) => el.src !== before",
+                arg=[figure.element_handle(), before],
+                timeout=60_000,
+            )
+
+            # The closing quiz: answer question 1 (E_Na, numerical) right, then see the verdict.
+            question = page.locator(".widget-vbox", has_text="Question 1 of").last
+            question.scroll_into_view_if_needed()
+            question.locator("input[type=text]").first.fill("58.1")
+            question.get_by_role("button", name="Submit").click()
+            page.wait_for_function(
+                "(el) => el.innerText.includes('Correct.')",
+                arg=question.element_handle(),
+                timeout=60_000,
+            )
+            question.locator("input[type=text]").first.fill("-58")
+            question.get_by_role("button", name="Submit").click()
+            page.wait_for_function(
+                "(el) => el.innerText.includes('Not quite: your value is too low')",
+                arg=question.element_handle(),
+                timeout=60_000,
+            )
+        finally:
+            browser.close()
