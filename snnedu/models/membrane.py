@@ -184,7 +184,7 @@ def nernst_potentials(
     """E_Na, E_K and E_Cl [mV] for a concentration set.
 
     >>> [round(e, 2) for e in nernst_potentials(SQUID_CONCENTRATIONS)]
-    [52.38, -72.14, -63.55]
+    [52.37, -72.14, -63.55]
     """
     c = concentrations
     return ReversalPotentials(
