@@ -273,6 +273,26 @@ def ghk_currents(v, concentrations=LECTURE_CONCENTRATIONS, permeabilities=REST_P
     }
 
 
+def slope_conductance(
+    v: float,
+    concentrations: IonConcentrations = LECTURE_CONCENTRATIONS,
+    permeabilities: Permeabilities = REST_PERMEABILITIES,
+) -> float:
+    """Slope conductance ``dI/dV`` of the total GHK current at ``v`` [mS cm⁻²].
+
+    Its inverse is the specific membrane resistance ``R_m`` [kΩ cm²] (µA/cm² per mV =
+    mS/cm²); with the defaults at rest, R_m ≈ 20 kΩ cm².
+
+    >>> round(1.0 / slope_conductance(ghk_voltage()), 1)
+    20.2
+    """
+    v = require_finite("v", v, "mV")
+    step = 1e-3
+    above = ghk_currents(v + step, concentrations, permeabilities)
+    below = ghk_currents(v - step, concentrations, permeabilities)
+    return sum(above[ion] - below[ion] for ion in above) / (2.0 * step)
+
+
 def mullins_noda_voltage(
     concentrations: IonConcentrations = LECTURE_CONCENTRATIONS,
     permeabilities: Permeabilities = REST_PERMEABILITIES,
@@ -629,6 +649,7 @@ class DriftDiffusionResult(NamedTuple):
     phi: np.ndarray  # electric potential (0 at the outer boundary), (n_frames, n_cells) [mV]
     dt: float  # time step used [ns]
     z: float  # valence of the permeant ion
+    temperature_c: float  # [°C]
 
 
 def drift_diffusion_max_dt(
@@ -784,6 +805,7 @@ def simulate_drift_diffusion(
         phi=psi_frames * v_t,
         dt=dt,
         z=p.z,
+        temperature_c=p.temperature_c,
     )
 
 
