@@ -364,12 +364,12 @@ def test_assessment_mode_withholds_feedback_until_finish(tmp_path):
     assert record["attempts"][0]["response"] == 0
 
 
-def test_widget_escapes_quiz_text_everywhere():
+def test_widget_escapes_quiz_text_everywhere(tmp_path):
     from ipywidgets import HTML
 
     from snnedu.widgets.quiz import quiz_panel
 
-    panel = quiz_panel(_bank(), mode="assessment")
+    panel = quiz_panel(_bank(), mode="assessment", results_file=tmp_path / "r.json")
     mc = _views_by_kind(panel)["multiple_choice"]
     mc.input.value = 0
     mc.submit_button.click()
@@ -585,3 +585,57 @@ def _a_wrong_response(question):
     if question.kind == "numerical":
         return question.maximum + 1 + abs(question.maximum)
     return "definitely not the answer"
+
+
+# --------------------------------------------------------------------------- your own question
+
+
+def test_check_question_previews_a_good_question_and_locates_a_bad_one():
+    from snnedu.exercises.quiz import check_question
+
+    good = check_question(GOOD_QUESTION)
+    assert good and good.bank.questions[0].title == "Potassium" and not good.advice
+    assert "What is E_K" in repr(good)
+    bad = check_question(BAD_QUESTION)
+    assert not bad and bad.bank is None
+    assert "line 5" in bad.message and ">>   5 | b)Na⁺" in repr(bad)
+    hostile = check_question("1.  Is <script>alert(1)</script> here?\n*a) yes\nb)  no\n")
+    assert "<script" not in hostile._repr_html_() and "&lt;script&gt;" in hostile._repr_html_()
+
+
+def test_save_question_writes_only_valid_questions(tmp_path):
+    from snnedu.exercises.quiz import save_question
+
+    path = save_question(GOOD_QUESTION, tmp_path / "mine.txt")
+    assert load_bank(path).questions[0].title == "Potassium"
+    with pytest.raises(FileExistsError):
+        save_question(GOOD_QUESTION, path)
+    with pytest.raises(QuizFormatError, match="line 5"):
+        save_question(BAD_QUESTION, tmp_path / "bad.txt")
+    assert not (tmp_path / "bad.txt").exists()
+
+
+def test_question_editor_checks_as_the_text_changes_and_saves(tmp_path):
+    from snnedu.widgets.quiz import question_editor
+
+    editor = question_editor(BAD_QUESTION, tmp_path / "q.txt")
+    assert "line 5" in editor.preview.value and editor.trial.children == ()
+    editor.save_button.click()
+    assert "Not saved" in editor.status.value and not (tmp_path / "q.txt").exists()
+    editor.text.value = GOOD_QUESTION
+    assert "valid: 1 question" in editor.preview.value
+    (trial,) = editor.trial.children
+    trial.views[0].input.value = "-93.2"
+    trial.views[0].submit_button.click()
+    assert trial.session.score == 1
+    editor.save_button.click()
+    assert load_bank(tmp_path / "q.txt").title == "My question"
+
+
+def test_notebook_exercise_check_uses_the_membrane_model():
+    from snnedu.exercises import check
+    from snnedu.models.membrane import nernst
+
+    assert check("quiz.nernst_ca", nernst(2.0, 1e-4, z=2))
+    assert not check("quiz.nernst_ca", nernst(2.0, 1e-4, z=1))  # forgot the valence
+    assert not check("quiz.nernst_ca", None)

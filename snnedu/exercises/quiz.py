@@ -947,6 +947,94 @@ def _csv_safe(value: Any) -> Any:
     return value
 
 
+# --------------------------------------------------------------------------- your own question
+
+
+class QuestionCheck(NamedTuple):
+    """What :func:`check_question` found: shown as a preview in a notebook."""
+
+    valid: bool
+    message: str  # "valid: …" or the error, with its line
+    bank: Bank | None
+    advice: tuple[str, ...]  # "line N: advice", for a valid text
+    text: str
+
+    def __bool__(self) -> bool:
+        return self.valid
+
+    def __repr__(self) -> str:
+        if not self.valid:
+            return f"✘ {self.message}\n{_context(self.text, self._line())}"
+        previews = [format_question(q, show_answers=True) for q in self.bank.questions]
+        advice = "".join(f"  advice, {a}\n" for a in self.advice)
+        return f"✔ {self.message}\n\n" + "\n".join(previews) + (f"\n{advice}" if advice else "")
+
+    def _repr_html_(self) -> str:
+        import html
+
+        colour = "#1a7f37" if self.valid else "#b42318"
+        head, _, body = repr(self).partition("\n")
+        return (
+            f'<div style="color:{colour};font-weight:600">{html.escape(head)}</div>'
+            f'<pre style="white-space:pre-wrap">{html.escape(body)}</pre>'
+        )
+
+    def _line(self) -> int:
+        match = re.search(r", line (\d+):", self.message)
+        return int(match.group(1)) if match else 0
+
+
+def check_question(text: str, source: str = "your question") -> QuestionCheck:
+    """Validate question text (one or more questions in text2qti's format) and preview it.
+
+    Never raises for a bad question: the result says what is wrong and on which line.
+
+    >>> check_question("1.  What is 6 × 7?\\n=   42\\n").valid
+    True
+    >>> check_question("1.  What?\\n*a)x\\n").message[:45]
+    'your question, line 2: Missing whitespace aft'
+    """
+    try:
+        bank = parse_bank(text, source)
+    except QuizFormatError as error:
+        return QuestionCheck(False, str(error), None, (), text)
+    advice = tuple(f"line {q.line}: {a}" for q in bank.questions for a in review_question(q))
+    count = len(bank.questions)
+    message = f"valid: {count} question{'s' if count != 1 else ''}"
+    if advice:
+        message += f", {len(advice)} suggestion{'s' if len(advice) != 1 else ''}"
+    return QuestionCheck(True, message, bank, advice, text)
+
+
+def save_question(text: str, path: str | Path, *, overwrite: bool = False) -> Path:
+    """Check ``text`` and write it to ``path`` (a ``.txt`` file) if it is valid.
+
+    Raises
+    ------
+    QuizFormatError
+        If the text is not a valid question (nothing is written).
+    FileExistsError
+        If ``path`` exists and ``overwrite`` is false.
+    """
+    path = Path(path).expanduser()
+    parse_bank(text, str(path))
+    if path.exists() and not overwrite:
+        raise FileExistsError(f"{path} exists; pass overwrite=True to replace it")
+    path.write_text(text.rstrip("\n") + "\n", encoding="utf-8")
+    return path
+
+
+def _context(text: str, line: int, around: int = 2) -> str:
+    if not line:
+        return ""
+    lines = text.split("\n")
+    out = []
+    for number in range(max(1, line - around), min(len(lines), line + around) + 1):
+        mark = ">>" if number == line else "  "
+        out.append(f"{mark} {number:3d} | {lines[number - 1]}")
+    return "\n".join(out)
+
+
 # --------------------------------------------------------------------------- merging, export
 
 

@@ -3,6 +3,8 @@
 >>> from snnedu.widgets.quiz import quiz_panel      # doctest: +SKIP
 >>> quiz_panel("nb02_hodgkin_huxley")               # doctest: +SKIP
 
+:func:`question_editor` is the live editor of notebook 09 ("make your own quiz question").
+
 Answers are checked in the Python kernel (never in browser-side JavaScript), so every attempt
 is recorded in a :class:`~snnedu.exercises.quiz.QuizSession`; *Finish* shows a summary and
 saves the results file a student can hand in (``snnedu quiz collect`` gathers them).
@@ -31,11 +33,13 @@ from snnedu.exercises.quiz import (
     Bank,
     Grade,
     QuizSession,
+    check_question,
     describe_answer,
     describe_response,
     grade,
     load_bank,
     parse_response,
+    save_question,
 )
 
 RIGHT = "#1a7f37"
@@ -300,6 +304,64 @@ class QuizWidget(widgets.VBox):
             '<table style="border-collapse:collapse"><tr><th>#</th><th>question</th>'
             "<th>your answer</th><th></th><th>right answer</th></tr>" + "".join(rows) + "</table>"
         )
+
+
+class QuestionEditor(widgets.VBox):
+    """Write a question, see it checked and previewed as you type, try it, save it.
+
+    ``editor.text.value`` holds the question; ``editor.check`` the latest
+    :class:`~snnedu.exercises.quiz.QuestionCheck`; *Save* writes ``editor.path.value``.
+    """
+
+    def __init__(self, text: str = "", path: str | Path = "my_question.txt"):
+        self.text = widgets.Textarea(
+            value=text,
+            continuous_update=False,
+            layout=widgets.Layout(width="98%", height="260px", font_family="monospace"),
+        )
+        self.preview = widgets.HTML()
+        self.path = widgets.Text(
+            value=str(path), description="File", style={"description_width": "initial"}
+        )
+        self.save_button = widgets.Button(description="Save", button_style="primary")
+        self.save_button.on_click(lambda _: self.save())
+        self.status = widgets.HTML()
+        self.trial = widgets.VBox()
+        self.text.observe(lambda _: self.refresh(), names="value")
+        super().__init__(
+            [
+                widgets.HTML("<b>Your question</b> (text2qti format)"),
+                self.text,
+                widgets.HTML("<b>Check and preview</b>"),
+                self.preview,
+                widgets.HBox([self.path, self.save_button]),
+                self.status,
+                widgets.HTML("<b>Try it</b>"),
+                self.trial,
+            ]
+        )
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Check the current text and update the preview and the trial quiz."""
+        self.check = check_question(self.text.value)
+        self.preview.value = self.check._repr_html_()
+        self.trial.children = [QuizWidget(QuizSession(self.check.bank))] if self.check else []
+
+    def save(self) -> Path | None:
+        """Save the question if it is valid (an existing file is replaced)."""
+        try:
+            saved = save_question(self.text.value, self.path.value, overwrite=True)
+        except (ValueError, OSError) as error:
+            self.status.value = f'<span style="color:{WRONG}">Not saved: {escape(error)}</span>'
+            return None
+        self.status.value = f'<span style="color:{RIGHT}">Saved to {escape(saved)}</span>'
+        return saved
+
+
+def question_editor(text: str = "", path: str | Path = "my_question.txt") -> QuestionEditor:
+    """A live editor for your own quiz question (notebook 09)."""
+    return QuestionEditor(text, path)
 
 
 def escape(text: str) -> str:
