@@ -317,7 +317,7 @@ class QuestionEditor(widgets.VBox):
         self.text = widgets.Textarea(
             value=text,
             continuous_update=False,
-            layout=widgets.Layout(width="98%", height="260px", font_family="monospace"),
+            layout=widgets.Layout(width="98%", height="260px"),
         )
         self.preview = widgets.HTML()
         self.path = widgets.Text(
