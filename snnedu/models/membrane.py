@@ -707,7 +707,8 @@ def simulate_drift_diffusion(
     dt : float, optional
         Time step [ns]; default 0.9 × :func:`drift_diffusion_max_dt`. A larger one is refused.
     n_frames : int
-        Number of stored profiles, evenly spaced in time from 0 to ``t_end``.
+        Number of stored profiles, evenly spaced in time from 0 to ``t_end`` (1: only the
+        final one).
     n_samples : int
         Number of samples of the potential and the fluxes.
 
@@ -764,7 +765,10 @@ def simulate_drift_diffusion(
     eps_face = _harmonic(eps[:-1], eps[1:])
     lower, diag, upper = _poisson_matrix(eps, eps_face)
     sample_steps = np.unique(np.round(np.linspace(0, n_steps, n_samples)).astype(np.int64))
-    frame_steps = np.unique(np.round(np.linspace(0, n_steps, n_frames)).astype(np.int64))
+    if n_frames == 1:  # only the final profile
+        frame_steps = np.array([n_steps], dtype=np.int64)
+    else:
+        frame_steps = np.unique(np.round(np.linspace(0, n_steps, n_frames)).astype(np.int64))
     flux_face = n_in + n_mem // 2 - 1 if n_mem > 1 else n_in - 1
     out = _drift_diffusion_run(
         c0,

@@ -1,10 +1,16 @@
 """Lecture 1 panels: Nernst and GHK potentials live, the pump over time, drift–diffusion.
 
->>> from snnedu.widgets.membrane import nernst_panel
->>> panel = nernst_panel()
->>> panel.controls["k_out"].value = 10.0          # raise external K⁺: V_rest depolarises
->>> panel.potentials["v_rest"] > -69.0
-True
+In a notebook, leave the panel as the last expression of a cell::
+
+    from snnedu.widgets.membrane import nernst_panel
+    nernst_panel()
+
+Each panel's compute half is a plain function, e.g. what :func:`nernst_panel` shows:
+
+>>> from snnedu.models.membrane import LECTURE_CONCENTRATIONS
+>>> shown = membrane_potentials(LECTURE_CONCENTRATIONS._replace(k_out=10.0), 0.04, 0.0)
+>>> round(shown["e_k"], 1), round(shown["v_rest"], 1)     # raised external K⁺ depolarises
+(-68.6, -56.5)
 """
 
 from __future__ import annotations
