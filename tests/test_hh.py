@@ -433,3 +433,82 @@ def test_other_bad_inputs_raise_clear_value_errors():
         hh.spike_features(np.arange(3.0), np.full(3, -65.0))
     with pytest.raises(ValueError, match="t_skip"):
         fi_curve([1.0], duration=100.0, t_skip=100.0)
+
+
+# --------------------------------------------------------------------------- plots, widgets, checks
+
+
+def test_plots_draw_the_given_arrays_and_return_their_artists():
+    import matplotlib.pyplot as plt
+
+    from snnedu.plot import hh as hh_plot
+
+    res = simulate_hh(pulse_train(10.0, [2.0], 1.0, 30.0))
+    ionic = hh.currents(res.v, res.m, res.h, res.n)
+    drawn = hh_plot.plot_action_potential(res, ionic, pulse_train(10.0, [2.0], 1.0, 30.0))
+    np.testing.assert_array_equal(drawn["v"].get_ydata(), res.v[:, 0])
+    np.testing.assert_array_equal(drawn["currents"]["i_na"].get_ydata(), ionic.i_na[:, 0])
+    v = np.linspace(-90, 40, 50)
+    kinetics = hh_plot.plot_gate_kinetics(v, hh.x0(v), hh.tau(v))
+    np.testing.assert_array_equal(kinetics["tau"]["h"].get_ydata(), hh.tau(v).h)
+    fi = hh.FICurve(np.array([0.0, 1.0, 3.0]), np.array([0.0, 20.0, 0.0]), np.array([0, 20, 1]))
+    _, ax = plt.subplots()
+    lines = hh_plot.plot_fi_curve(fi, ax=ax)
+    np.testing.assert_array_equal(lines["transient_only"].get_xdata(), [3.0])
+    curve = hh.RefractoryCurve(
+        np.array([1.0, 2.0, 3.0]), np.array([np.inf, 50.0, 12.0]), 10.0, 30.0
+    )
+    drawn = hh_plot.plot_refractory_curve(curve, refractory_periods(curve), ax=ax)
+    np.testing.assert_array_equal(drawn["none"].get_xdata(), [1.0])
+    assert drawn["absolute"] is not None
+    plt.close("all")
+
+
+def test_hh_panel_recomputes_when_a_slider_moves():
+    from snnedu.widgets.hh import hh_panel
+
+    panel = hh_panel(duration=40.0)
+    assert panel.latest["result"].spike_times.size == 1
+    line = panel.figure.axes[0].lines[0]
+    before = line.get_ydata().copy()
+    panel.controls["amplitude"].value = 2.0  # below the 1-ms threshold
+    assert panel.latest["result"].spike_times.size == 0
+    assert not np.array_equal(line.get_ydata(), before)
+    panel.controls["amplitude"].value = 10.0
+    panel.controls["g_na"].value = 0.0  # no sodium channels, no spike
+    assert panel.latest["result"].spike_times.size == 0
+    assert panel.status.value == ""
+
+
+def test_paired_pulse_panel_reports_the_second_spike():
+    from snnedu.widgets.hh import paired_pulse_panel
+
+    curve = refractory_curve(np.array([2.0, 5.0, 10.0, 20.0]), SET_B, rtol=0.05)
+    panel = paired_pulse_panel(SET_B, curve=curve)
+    panel.controls["interval"].value = 2.0
+    panel.controls["second_amplitude"].value = 900.0
+    assert not panel.latest["second_spike"]
+    panel.controls["interval"].value = 20.0
+    panel.controls["second_amplitude"].value = 30.0
+    assert panel.latest["second_spike"]
+    marker = panel.figure.axes[1].lines[-1]
+    assert marker.get_xdata()[0] == 20.0
+
+
+@pytest.mark.parametrize(
+    ("key", "wrong"),
+    [
+        ("hh.resting_potential", -65.0),
+        ("hh.pulse_threshold", 5.0),
+        ("hh.rheobase", 4.36),
+        ("hh.refractory_period", 10.0),
+        ("hh.m_inf", lambda v: 1.0 / (1.0 + np.exp(-(v + 35.0) / 9.0))),
+    ],
+)
+def test_checks_pass_with_their_reference_and_fail_with_wrong_values(key, wrong):
+    from snnedu.exercises import check
+    from snnedu.exercises.checking import get_check
+
+    assert check(key, get_check(key).reference()).passed
+    assert not check(key, wrong).passed
+    assert not check(key, None).passed

@@ -1,0 +1,73 @@
+"""Checks for notebook 02 (Hodgkin–Huxley). Every expected value is computed by
+:mod:`snnedu.models.hh`: the lecture's parameters (Gerstner et al. 2014, Table 2.1) unless the
+key says squid (Hodgkin & Huxley 1952)."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import numpy as np
+
+from snnedu.exercises.checking import function_check, value_check
+from snnedu.models import hh
+
+REFRACTORY_INTERVALS = np.arange(1.5, 30.25, 0.5)
+"""Intervals [ms] of the squid refractory curve that notebook 02 plots for the exercise."""
+
+RHEOBASE_STEP_MS = 500.0
+"""Length of the current step in the rheobase exercise [ms]."""
+
+
+@cache
+def squid_refractory_curve() -> hh.RefractoryCurve:
+    """The squid axon's paired-pulse curve on :data:`REFRACTORY_INTERVALS` (computed once)."""
+    return hh.refractory_curve(REFRACTORY_INTERVALS, hh.HHParams.squid_1952())
+
+
+value_check(
+    "hh.resting_potential",
+    expected=lambda: hh.resting_potential(hh.HHParams()),
+    hint="Simulate without input for a few hundred ms and read v at the end, or find where the "
+    "total steady-state current is zero. It is not E_L = −65 mV: Na⁺ and K⁺ channels are not "
+    "completely shut at rest.",
+    atol=0.1,
+    unit="mV",
+)
+
+function_check(
+    "hh.m_inf",
+    lambda v: hh.x0(v, hh.HHParams()).m,
+    cases=[(-80.0,), (-63.0,), (-50.0,), (-20.0,), (0.0,), (30.0,)],
+    hint="m₀(v) = α_m / (α_m + β_m) with α_m = 0.182 (v + 35) / (1 − exp(−(v + 35)/9)) and "
+    "β_m = −0.124 (v + 35) / (1 − exp((v + 35)/9)); mind the sign inside each exp.",
+    rtol=1e-6,
+)
+
+value_check(
+    "hh.pulse_threshold",
+    expected=lambda: hh.threshold_current(hh.HHParams(), duration=1.0),
+    hint="Bisection: start from an amplitude that fails (0) and one that fires (say 20 µA/cm²); "
+    "test the middle, keep the half that still brackets the threshold, stop when the bracket "
+    "is 1 % wide. Watch up to 100 ms after the pulse: near threshold the spike comes late.",
+    rtol=0.02,
+    unit="µA/cm²",
+)
+
+value_check(
+    "hh.rheobase",
+    expected=lambda: hh.rheobase(hh.HHParams(), RHEOBASE_STEP_MS),
+    hint=f"Same bisection as for the pulse, but the current now stays on for "
+    f"{RHEOBASE_STEP_MS:g} ms and any spike during the step counts. The answer is well below "
+    "1 µA/cm²: a long step needs far less current than a 1 ms pulse.",
+    rtol=0.03,
+    unit="µA/cm²",
+)
+
+value_check(
+    "hh.refractory_period",
+    expected=lambda: hh.refractory_periods(squid_refractory_curve()).absolute,
+    hint="On the squid axon's refractory curve, find the last interval at which no second spike "
+    "could be evoked at all (marked at the top of the plot: the threshold is infinite there).",
+    atol=0.5,
+    unit="ms",
+)
