@@ -1,0 +1,573 @@
+"""Leaky integrate-and-fire (LIF) neurons with a refractory period and an adaptive threshold.
+
+The lecture's integrate-and-fire equation (Gerstner et al. 2014, *Neuronal Dynamics*, §1.3):
+
+.. math::
+
+    C \\frac{dv}{dt} = i_{ext} - \\frac{v - v_{rest}}{R}
+        \\;[- g_e (v - e_{exc}) - g_i (v - e_{inh})],
+    \\qquad \\tau_m = R C,
+
+with the bracket present for conductance-based input. When ``v`` reaches the threshold
+``v_th + theta`` the neuron spikes, ``v`` is reset to ``v_reset`` and held there for the
+refractory period ``t_ref``. The threshold adapts (Querlioz et al. 2013; Diehl & Cook 2015):
+
+.. math::
+
+    \\frac{d\\theta}{dt} = -\\frac{\\theta}{\\tau_\\theta}, \\qquad
+    \\theta \\leftarrow \\theta + \\theta_{plus} \\text{ at each spike},
+
+i.e. the lecture's ``dv_th/dt = −(v_th − v_th,0)/τ_th`` with ``v_th,0 = v_th`` and the
+adaptive part ``theta``. Between spikes the equation is linear with inputs held constant
+during a step, so each step is integrated exactly:
+``v ← v_∞ + (v − v_∞) e^{−Δt g_tot / C}`` with ``g_tot = 1/R + g_e + g_i`` and
+``v_∞ = (v_rest / R + g_e e_exc + g_i e_inh + i_ext) / g_tot``.
+
+**f–I curve.** For constant current above the rheobase ``i_rh = (v_th − v_rest)/R`` and
+``theta_plus = 0`` the neuron fires periodically with
+
+.. math::
+
+    T = t_{ref} + \\tau_m \\ln \\frac{R i - (v_{reset} - v_{rest})}{R i - (v_{th} - v_{rest})},
+    \\qquad f = 1/T \\le 1/t_{ref}.
+
+With an adaptive threshold the periodic state satisfies
+``v_∞ + (v_reset − v_∞) e^{−(T − t_ref)/τ_m} = v_th + theta_plus · a / (1 − a)``,
+``a = e^{−T/τ_θ}`` (solved numerically by :func:`adaptive_lif_rate_hz`).
+
+Units: ms, mV, pA, nS, pF; ``r_m`` in MΩ (so ``R i`` [mV] = ``r_m`` · ``i`` / 1000 and the
+leak conductance is ``1000 / r_m`` nS).
+
+>>> result = simulate_lif(np.array([150.0, 300.0]), duration_ms=200.0, dt=0.1)
+>>> result.spikes.sum(axis=0)     # 150 pA is below the 200 pA rheobase
+array([ 0, 15])
+>>> round(float(lif_rate_hz(300.0)), 2)    # 1 / (2 ms + 10 ms · ln 3)
+77.01
+"""
+
+from __future__ import annotations
+
+import math
+from typing import NamedTuple
+
+import numpy as np
+
+from snnedu.core.jit import jit
+from snnedu.core.validation import (
+    as_float_params,
+    finite_array,
+    require_finite,
+    require_positive,
+)
+
+
+class LIFParams(NamedTuple):
+    """Leaky integrate-and-fire parameters.
+
+    Defaults: a generic cortical neuron in the style of Gerstner et al. (2014), *Neuronal
+    Dynamics*, §1.3 (τ_m = 10 ms, threshold 20 mV above rest, R = 100 MΩ so the rheobase is
+    200 pA, 2 ms refractory period). The adaptive threshold follows Diehl & Cook (2015) with
+    ``theta_plus = 0`` by default (no adaptation; see :data:`ADAPTIVE`). Reversal potentials
+    of conductance-based input: 0 mV (AMPA) and −80 mV (GABA_A) (Dayan & Abbott 2001, §5.8).
+    """
+
+    v_rest: float = -70.0  # resting potential [mV]
+    v_reset: float = -70.0  # reset potential after a spike [mV]
+    v_th: float = -50.0  # base threshold v_th,0 [mV]
+    tau_m: float = 10.0  # membrane time constant R C [ms]
+    r_m: float = 100.0  # membrane resistance [MΩ]
+    t_ref: float = 2.0  # absolute refractory period [ms]
+    theta_plus: float = 0.0  # threshold increase per spike [mV]
+    tau_theta: float = 100.0  # decay time constant of the threshold increase [ms]
+    e_exc: float = 0.0  # reversal potential of excitatory conductances [mV]
+    e_inh: float = -80.0  # reversal potential of inhibitory conductances [mV]
+
+
+ADAPTIVE = LIFParams(theta_plus=2.0, tau_theta=100.0)
+"""The default neuron with a visibly adaptive threshold (+2 mV per spike, 100 ms decay)."""
+
+
+class LIFState(NamedTuple):
+    """State of a LIF population (float64 arrays of shape ``(n,)``)."""
+
+    v: np.ndarray  # membrane potential [mV]
+    theta: np.ndarray  # adaptive part of the threshold [mV]
+    refractory: np.ndarray  # refractory time left [ms]
+
+
+class LIFResult(NamedTuple):
+    """What :func:`simulate_lif` returns.
+
+    ``v`` and ``v_th`` hold the recorded neurons only (``record``); ``spikes`` all neurons.
+    ``v`` is sampled at the end of each step (after a reset); ``v_th`` is ``v_th + theta``.
+    """
+
+    t: np.ndarray  # end time of each step (n_steps,) [ms]
+    v: np.ndarray  # (n_steps, n_recorded) [mV]
+    v_th: np.ndarray  # effective threshold (n_steps, n_recorded) [mV]
+    spikes: np.ndarray  # (n_steps, n) bool
+    state: LIFState  # final state
+
+
+def init_lif_state(n: int, params: LIFParams | None = None) -> LIFState:
+    """``n`` neurons at rest, with no threshold increase and not refractory."""
+    n = _require_count("n", n)
+    params = validate_lif_params(params)
+    return LIFState(np.full(n, params.v_rest), np.zeros(n), np.zeros(n))
+
+
+def leak_conductance_ns(params: LIFParams | None = None) -> float:
+    """``1 / R`` [nS]."""
+    params = validate_lif_params(params)
+    return 1000.0 / params.r_m
+
+
+def capacitance_pf(params: LIFParams | None = None) -> float:
+    """``C = τ_m / R`` [pF]."""
+    params = validate_lif_params(params)
+    return 1000.0 * params.tau_m / params.r_m
+
+
+def rheobase_pa(params: LIFParams | None = None) -> float:
+    """Smallest constant current that fires a non-adapting LIF: ``(v_th − v_rest)/R`` [pA]."""
+    params = validate_lif_params(params)
+    return (params.v_th - params.v_rest) * leak_conductance_ns(params)
+
+
+def simulate_lif(
+    i_ext,
+    params: LIFParams | None = None,
+    dt: float = 0.1,
+    duration_ms: float | None = None,
+    state: LIFState | None = None,
+    g_e=None,
+    g_i=None,
+    record=None,
+) -> LIFResult:
+    """Simulate a population of LIF neurons with an adaptive threshold.
+
+    Parameters
+    ----------
+    i_ext : float, array (n,) or array (n_steps, n)
+        External current [pA]: constant per neuron, or one row per time step.
+    params : LIFParams
+    dt : float
+        Time step [ms].
+    duration_ms : float, optional
+        Simulated time [ms]; required unless an input has one row per step.
+    state : LIFState, optional
+        Initial state (not modified); default: at rest.
+    g_e, g_i : array (n,) or (n_steps, n), optional
+        Excitatory / inhibitory conductances [nS] (conductance-based input with reversal
+        potentials ``params.e_exc`` / ``params.e_inh``), e.g. from
+        :func:`snnedu.models.synapses.exponential_conductance`.
+    record : array of int, optional
+        Neurons whose ``v`` and threshold are recorded; default all.
+
+    Returns
+    -------
+    LIFResult
+    """
+    params = validate_lif_params(params)
+    dt = require_positive("dt", dt, "ms")
+    inputs = {"i_ext": i_ext, "g_e": g_e, "g_i": g_i}
+    n = None
+    rows = None
+    for name, value in inputs.items():
+        if value is None:
+            continue
+        array = np.asarray(value, dtype=float)
+        if array.ndim > 2:
+            raise ValueError(f"{name} must have shape (n,) or (n_steps, n), got {array.shape}.")
+        width = array.shape[-1] if array.ndim else None
+        if width is not None:
+            if n is not None and width != n:
+                raise ValueError(
+                    f"{name} describes {width} neurons but another input describes {n}; "
+                    "give every input the same number of columns."
+                )
+            n = width
+        if array.ndim == 2:
+            if rows is not None and array.shape[0] != rows:
+                raise ValueError(f"{name} has {array.shape[0]} time steps, another input {rows}.")
+            rows = array.shape[0]
+    if n is None:
+        n = 1 if state is None else np.asarray(state.v).size
+    if duration_ms is None:
+        if rows is None:
+            raise ValueError("give duration_ms (no input has one row per time step).")
+        n_steps = rows
+    else:
+        n_steps = round(require_positive("duration_ms", duration_ms, "ms") / dt)
+        if rows is not None and rows != n_steps:
+            raise ValueError(
+                f"inputs have {rows} time steps but duration_ms / dt = {n_steps}; "
+                "drop duration_ms or make them agree."
+            )
+    if n_steps < 1:
+        raise ValueError(f"duration_ms={duration_ms} is shorter than one step dt={dt} ms.")
+    i_arr = _as_input("i_ext", i_ext, n, 0.0)
+    conductance = g_e is not None or g_i is not None
+    ge_arr = _as_input("g_e", g_e, n, 0.0)
+    gi_arr = _as_input("g_i", g_i, n, 0.0)
+    if conductance and (ge_arr.min() < 0 or gi_arr.min() < 0):
+        raise ValueError("conductances g_e and g_i must be >= 0 nS; use e_inh for inhibition.")
+    v, theta, ref = _initial_state(state, n, params)
+    record = _record_indices(record, n)
+    v_out = np.empty((n_steps, record.size))
+    th_out = np.empty((n_steps, record.size))
+    spikes = np.zeros((n_steps, n), dtype=np.bool_)
+    ref_steps = np.round(ref / dt).astype(np.int64)
+    _lif_run(
+        params,
+        dt,
+        i_arr,
+        ge_arr,
+        gi_arr,
+        conductance,
+        v,
+        theta,
+        ref_steps,
+        record,
+        v_out,
+        th_out,
+        spikes,
+    )
+    t = (np.arange(n_steps) + 1) * dt
+    final = LIFState(v, theta, ref_steps * dt)
+    return LIFResult(t, v_out, th_out, spikes, final)
+
+
+@jit
+def _lif_run(p, dt, i_ext, g_e, g_i, conductance, v, theta, ref, record, v_out, th_out, spikes):
+    n_steps, n = spikes.shape
+    g_l = 1000.0 / p.r_m
+    c_m = 1000.0 * p.tau_m / p.r_m
+    a_m = math.exp(-dt / p.tau_m)
+    a_theta = math.exp(-dt / p.tau_theta)
+    n_ref = round(p.t_ref / dt)
+    vary_i = i_ext.shape[0] > 1
+    vary_ge = g_e.shape[0] > 1
+    vary_gi = g_i.shape[0] > 1
+    r_mv = p.r_m / 1000.0  # mV per pA
+    for k in range(n_steps):
+        ki = k if vary_i else 0
+        ke = k if vary_ge else 0
+        kg = k if vary_gi else 0
+        for j in range(n):
+            theta[j] *= a_theta
+            if ref[j] > 0:
+                ref[j] -= 1
+            else:
+                if conductance:
+                    ge = g_e[ke, j]
+                    gi = g_i[kg, j]
+                    g_tot = g_l + ge + gi
+                    v_inf = (g_l * p.v_rest + ge * p.e_exc + gi * p.e_inh + i_ext[ki, j]) / g_tot
+                    v[j] = v_inf + (v[j] - v_inf) * math.exp(-dt * g_tot / c_m)
+                else:
+                    v_inf = p.v_rest + r_mv * i_ext[ki, j]
+                    v[j] = v_inf + (v[j] - v_inf) * a_m
+                if v[j] >= p.v_th + theta[j]:
+                    spikes[k, j] = True
+                    v[j] = p.v_reset
+                    theta[j] += p.theta_plus
+                    ref[j] = n_ref
+        for r in range(record.size):
+            v_out[k, r] = v[record[r]]
+            th_out[k, r] = p.v_th + theta[record[r]]
+
+
+class PoissonDriveResult(NamedTuple):
+    """What :func:`simulate_lif_poisson_drive` returns."""
+
+    spikes: np.ndarray  # (n_steps, n) bool
+    spike_count: np.ndarray  # spikes per neuron (n,)
+    state: LIFState  # final state
+    i_syn: np.ndarray  # final synaptic current (n,) [pA]
+
+
+def simulate_lif_poisson_drive(
+    n: int,
+    input_rate_hz,
+    weight_pa: float,
+    rng: np.random.Generator,
+    params: LIFParams | None = None,
+    tau_syn: float = 5.0,
+    duration_ms: float = 1000.0,
+    dt: float = 0.1,
+    i_ext=0.0,
+    state: LIFState | None = None,
+) -> PoissonDriveResult:
+    """A LIF population, each neuron driven by its own Poisson input through an exponential
+    current synapse; the input spikes are drawn inside the kernel (event-driven).
+
+    Each neuron receives input events at total rate ``input_rate_hz`` (e.g. 100 synapses ×
+    10 Hz = 1000 Hz); every event adds ``weight_pa`` to its synaptic current ``i_syn``, which
+    decays with ``tau_syn``: ``tau_syn di_syn/dt = −i_syn``. The membrane sees
+    ``i_ext + i_syn``. The joint linear dynamics of (v, i_syn) are integrated exactly
+    (Rotter & Diesmann 1999); events are applied at the start of the step they fall in.
+
+    Parameters
+    ----------
+    n : int
+        Number of neurons.
+    input_rate_hz : float or array (n,)
+        Total rate of input events per neuron [Hz].
+    weight_pa : float
+        Jump of the synaptic current per input event [pA] (negative: inhibitory).
+    rng : numpy.random.Generator
+        Seeds the kernel's generator (same seed → same spikes).
+    params : LIFParams
+    tau_syn : float
+        Synaptic time constant [ms].
+    duration_ms, dt : float
+        Simulated time and time step [ms].
+    i_ext : float or array (n,)
+        Constant external current [pA].
+    state : LIFState, optional
+        Initial state (not modified).
+
+    Returns
+    -------
+    PoissonDriveResult
+
+    >>> out = simulate_lif_poisson_drive(3, 2000.0, 30.0, np.random.default_rng(0),
+    ...                                  duration_ms=100.0)
+    >>> out.spikes.shape
+    (1000, 3)
+    """
+    if not isinstance(rng, np.random.Generator):
+        raise ValueError(f"rng must be a numpy.random.Generator, got {rng!r}.")
+    n = _require_count("n", n)
+    params = validate_lif_params(params)
+    dt = require_positive("dt", dt, "ms")
+    tau_syn = require_positive("tau_syn", tau_syn, "ms")
+    weight_pa = require_finite("weight_pa", weight_pa, "pA")
+    n_steps = round(require_positive("duration_ms", duration_ms, "ms") / dt)
+    if n_steps < 1:
+        raise ValueError(f"duration_ms={duration_ms} is shorter than one step dt={dt} ms.")
+    rate = np.broadcast_to(finite_array("input_rate_hz", input_rate_hz), (n,)).copy()
+    if rate.min() < 0:
+        raise ValueError(f"input_rate_hz must be >= 0 Hz, got a minimum of {rate.min():g}.")
+    current = np.broadcast_to(finite_array("i_ext", i_ext), (n,)).copy()
+    v, theta, ref = _initial_state(state, n, params)
+    ref_steps = np.round(ref / dt)  # float steps: the kernel does arithmetic on them
+    i_syn = np.zeros(n)
+    spikes = np.empty((n_steps, n), dtype=np.bool_)  # every entry is written
+    seed = int(rng.integers(2**63))
+    _lif_poisson_run(
+        params,
+        dt,
+        tau_syn,
+        rate * (dt / 1000.0),
+        weight_pa,
+        current,
+        v,
+        theta,
+        ref_steps,
+        i_syn,
+        spikes,
+        seed,
+    )
+    return PoissonDriveResult(spikes, spikes.sum(axis=0), LIFState(v, theta, ref_steps * dt), i_syn)
+
+
+@jit
+def _lif_poisson_run(
+    p, dt, tau_syn, rate_per_step, weight, i_ext, v, theta, ref, i_syn, spikes, seed
+):
+    np.random.seed(seed)  # noqa: NPY002 (numba's own generator, seeded from rng)
+    n_steps, n = spikes.shape
+    a_m = math.exp(-dt / p.tau_m)
+    a_s = math.exp(-dt / tau_syn)
+    a_theta = math.exp(-dt / p.tau_theta)
+    r_mv = p.r_m / 1000.0
+    # exact propagator from i_syn to v over one step
+    if abs(tau_syn - p.tau_m) > 1e-9 * p.tau_m:
+        p_sv = r_mv * tau_syn / (tau_syn - p.tau_m) * (a_s - a_m)
+    else:
+        p_sv = r_mv * dt / p.tau_m * a_m
+    n_ref = round(p.t_ref / dt)
+    v_inf = np.empty(n)
+    threshold = np.empty(n)
+    fired = np.zeros(n)
+    for j in range(n):
+        v_inf[j] = p.v_rest + r_mv * i_ext[j]
+        threshold[j] = p.v_th + theta[j]
+    # The inputs of all neurons together form one Poisson process of the summed rate; each
+    # event goes to neuron j with probability rate_j / total (uniform when rates are equal),
+    # which makes the per-neuron counts independent Poisson variables.
+    cumulative = np.cumsum(rate_per_step)
+    total = cumulative[-1]
+    uniform = True
+    for j in range(n):
+        if rate_per_step[j] != rate_per_step[0]:
+            uniform = False
+    for k in range(n_steps):
+        if total > 0:
+            for _ in range(np.random.poisson(total)):  # noqa: NPY002
+                u = np.random.random()  # noqa: NPY002
+                if uniform:
+                    target = min(int(u * n), n - 1)
+                else:
+                    target = min(np.searchsorted(cumulative, u * total, side="right"), n - 1)
+                i_syn[target] += weight
+        # arithmetic instead of branches, spikes written in a second pass: the loop vectorises
+        for j in range(n):
+            thr = p.v_th + (threshold[j] - p.v_th) * a_theta
+            r = ref[j]
+            v_old = v[j]
+            v_new = v_inf[j] + (v_old - v_inf[j]) * a_m + p_sv * i_syn[j]
+            fire = 1.0 if (r <= 0.0 and v_new >= thr) else 0.0
+            v_new = v_new if r <= 0.0 else v_old
+            v[j] = v_new + fire * (p.v_reset - v_new)
+            threshold[j] = thr + fire * p.theta_plus
+            ref[j] = r - 1.0 + fire * (n_ref + 1.0 - r)
+            fired[j] = fire
+            i_syn[j] *= a_s
+        row = spikes[k]
+        for j in range(n):
+            row[j] = fired[j] > 0.0
+    for j in range(n):
+        theta[j] = threshold[j] - p.v_th
+        ref[j] = max(ref[j], 0.0)
+
+
+@jit
+def _exponential():
+    """An exponential variate of mean 1 from numba's generator."""
+    return -math.log(1.0 - np.random.random())  # noqa: NPY002
+
+
+def lif_rate_hz(i_ext, params: LIFParams | None = None) -> np.ndarray:
+    """Analytic firing rate [Hz] of a non-adapting LIF neuron under constant current.
+
+    ``f = 1 / (t_ref + τ_m ln((R i − (v_reset − v_rest)) / (R i − (v_th − v_rest))))`` above
+    the rheobase, 0 below. ``params.theta_plus`` is ignored (see :func:`adaptive_lif_rate_hz`).
+
+    Parameters
+    ----------
+    i_ext : float or array
+        Constant current [pA].
+    params : LIFParams
+
+    Returns
+    -------
+    rate_hz : float array of the shape of ``i_ext``
+
+    >>> lif_rate_hz([100.0, 200.0, 1e9]).round(1)    # below, at rheobase, → 1 / t_ref
+    array([  0.,   0., 500.])
+    """
+    params = validate_lif_params(params)
+    drive = np.asarray(finite_array("i_ext", i_ext), dtype=float) * params.r_m / 1000.0
+    above = drive > params.v_th - params.v_rest
+    rate = np.zeros(drive.shape)
+    d = drive[above]
+    period = params.t_ref + params.tau_m * np.log(
+        (d - (params.v_reset - params.v_rest)) / (d - (params.v_th - params.v_rest))
+    )
+    rate[above] = 1000.0 / period
+    return rate if rate.ndim else rate[()]
+
+
+def adaptive_lif_rate_hz(i_ext, params: LIFParams | None = None) -> np.ndarray:
+    """Steady-state rate [Hz] of a LIF neuron with an adaptive threshold under constant current.
+
+    In the periodic state the threshold just before a spike is ``v_th + theta_plus·a/(1 − a)``
+    with ``a = e^{−T/τ_θ}``; the period ``T`` solves
+    ``v_∞ + (v_reset − v_∞) e^{−(T − t_ref)/τ_m} = v_th + theta_plus · a/(1 − a)``
+    (left side rising, right side falling in ``T``: one root, found by bisection).
+    Equals :func:`lif_rate_hz` when ``theta_plus = 0``.
+
+    >>> bool(adaptive_lif_rate_hz(400.0) < lif_rate_hz(400.0))
+    True
+    """
+    from scipy.optimize import brentq
+
+    params = validate_lif_params(params, ADAPTIVE)
+    currents = np.asarray(finite_array("i_ext", i_ext), dtype=float)
+    rate = np.zeros(currents.shape)
+    v_gap = params.v_th - params.v_reset
+    for index, current in np.ndenumerate(currents):
+        v_inf = params.v_rest + current * params.r_m / 1000.0
+        if v_inf <= params.v_th:
+            continue
+
+        def mismatch(period, v_inf=v_inf):
+            v = v_inf + (params.v_reset - v_inf) * math.exp(-(period - params.t_ref) / params.tau_m)
+            a = math.exp(-period / params.tau_theta)
+            return v - params.v_reset - v_gap - params.theta_plus * a / (1.0 - a)
+
+        low = params.t_ref + 1e-12
+        high = 2.0 * params.t_ref + 10.0 * params.tau_m
+        while mismatch(high) < 0:
+            high *= 2.0
+            if high > 1e9:  # firing too slow to resolve
+                break
+        else:
+            rate[index] = 1000.0 / brentq(mismatch, low, high, xtol=1e-12, rtol=1e-12)
+    return rate if rate.ndim else rate[()]
+
+
+def validate_lif_params(params: LIFParams | None, default: LIFParams | None = None) -> LIFParams:
+    """``params`` (or ``default``, or ``LIFParams()``) checked and cast to float; raises a
+    ValueError naming a bad field."""
+    if params is None:
+        params = LIFParams() if default is None else default
+    if not isinstance(params, LIFParams):
+        raise ValueError(f"params must be a LIFParams, got {type(params).__name__}.")
+    for name in ("tau_m", "r_m", "tau_theta"):
+        require_positive(f"LIFParams.{name}", getattr(params, name))
+    for name in ("t_ref", "theta_plus"):
+        value = require_finite(f"LIFParams.{name}", getattr(params, name))
+        if value < 0:
+            raise ValueError(f"LIFParams.{name} must be >= 0, got {value!r}.")
+    for name in ("v_rest", "v_reset", "v_th", "e_exc", "e_inh"):
+        require_finite(f"LIFParams.{name}", getattr(params, name), "mV")
+    if params.v_reset >= params.v_th:
+        raise ValueError(
+            f"v_reset ({params.v_reset} mV) must lie below v_th ({params.v_th} mV), "
+            "otherwise the neuron fires at every step."
+        )
+    return as_float_params(params)
+
+
+def _require_count(name: str, n) -> int:
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+        raise ValueError(f"{name} must be a positive integer, got {n!r}.")
+    return int(n)
+
+
+def _as_input(name: str, value, n: int, default: float) -> np.ndarray:
+    if value is None:
+        return np.full((1, n), default)
+    array = finite_array(name, value)
+    if array.ndim == 0:
+        return np.full((1, n), float(array))
+    if array.ndim == 1:
+        return array.reshape(1, n)
+    return array
+
+
+def _initial_state(state: LIFState | None, n: int, params: LIFParams):
+    if state is None:
+        return np.full(n, params.v_rest), np.zeros(n), np.zeros(n)
+    fields = []
+    for name, value in zip(LIFState._fields, state, strict=True):
+        array = finite_array(f"state.{name}", value).copy()
+        if array.shape != (n,):
+            raise ValueError(f"state.{name} has shape {array.shape}, expected ({n},).")
+        fields.append(array)
+    if fields[2].min() < 0:
+        raise ValueError("state.refractory must be >= 0 ms.")
+    return tuple(fields)
+
+
+def _record_indices(record, n: int) -> np.ndarray:
+    if record is None:
+        return np.arange(n, dtype=np.int64)
+    indices = np.asarray(record, dtype=np.int64).ravel()
+    if indices.size and (indices.min() < 0 or indices.max() >= n):
+        raise ValueError(f"record indices must lie in [0, {n - 1}], got {indices.tolist()}.")
+    return indices
