@@ -384,8 +384,8 @@ def test_widget_escapes_quiz_text_everywhere(tmp_path):
     shown = "\n".join(html_values(panel))
     assert "&lt;script&gt;alert(&quot;q&quot;)&lt;/script&gt;" in shown
     assert "<script" not in shown.lower()
-    labels = [label for label, _ in mc.input.options]
-    assert 'wrong <script>alert("c")</script>' in labels  # plain-text labels, shown as typed
+    assert "<b>a)</b> wrong &lt;script&gt;alert(&quot;c&quot;)&lt;/script&gt;" in shown
+    assert [label for label, _ in mc.input.options] == ["a", "b", "c"]
 
 
 def test_quiz_panel_resolves_a_course_bank_by_name():

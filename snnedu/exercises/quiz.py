@@ -277,6 +277,9 @@ def _explain(reason: str) -> str:
         "Missing whitespace": "put a space after the marker, e.g. '1. ' or '*a) '",
         "Code execution": "quiz text is never run; remove the code block's '.run' attribute",
     }
+    if reason.startswith("Question must"):
+        # text2qti completes a question when the next one starts, so the line is that one's.
+        reason += " — in the question just above this line"
     for start, tip in tips.items():
         if reason.startswith(start):
             return f"{reason} ({tip})"

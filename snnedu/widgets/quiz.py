@@ -96,7 +96,7 @@ class QuestionView(widgets.VBox):
             f"{'' if question.graded else ', not auto-graded'})</span>"
             f'<div style="margin:4px 0 6px 0">{format_html(question.text)}</div>'
         )
-        self.input = self._make_input()
+        block, self.input = self._make_input()
         self.submit_button = widgets.Button(
             description="Submit", button_style="primary", layout=widgets.Layout(width="120px")
         )
@@ -104,7 +104,7 @@ class QuestionView(widgets.VBox):
         self.feedback = widgets.HTML()
         parts: list[widgets.Widget] = [heading]
         if self.input is not None:
-            parts += [self.input, self.submit_button]
+            parts += [block, self.submit_button]
         else:
             parts.append(
                 widgets.HTML(
@@ -117,33 +117,61 @@ class QuestionView(widgets.VBox):
             parts, layout=widgets.Layout(border="1px solid #d0d7de", padding="8px", margin="6px 0")
         )
 
-    def _make_input(self) -> widgets.Widget | None:
+    def _make_input(self) -> tuple[widgets.Widget | None, widgets.Widget | None]:
+        """(what is shown, the widget holding the answer). Choice texts are escaped HTML that
+        wraps; the choosing widgets carry only letters, so long choices never overflow."""
         q = self.question
-        wide = widgets.Layout(width="95%")
-        if q.kind in ("multiple_choice", "true_false"):
-            options = [(_label(q.choices[i].text), i) for i in self.order]
-            return widgets.RadioButtons(options=options, value=None, layout=wide)
+        letters = [chr(ord("a") + p) for p in range(len(self.order))]
+        if q.kind == "true_false":
+            buttons = widgets.ToggleButtons(
+                options=[(_label(q.choices[i].text), i) for i in self.order], value=None
+            )
+            return buttons, buttons
+        if q.kind == "multiple_choice":
+            buttons = widgets.ToggleButtons(
+                options=list(zip(letters, self.order, strict=True)),
+                value=None,
+                description="Your answer",
+                style={"button_width": "44px", "description_width": "initial"},
+            )
+            return widgets.VBox([self._choice_list(letters), buttons]), buttons
         if q.kind == "multiple_answers":
             self.checkboxes = [
-                widgets.Checkbox(
-                    value=False, description=_label(q.choices[i].text), indent=False, layout=wide
-                )
-                for i in self.order
+                widgets.Checkbox(value=False, indent=False, layout=widgets.Layout(width="28px"))
+                for _ in self.order
             ]
-            return widgets.VBox(self.checkboxes)
+            rows = [
+                widgets.HBox([box, widgets.HTML(_choice_html(letter, q.choices[i].text))])
+                for box, letter, i in zip(self.checkboxes, letters, self.order, strict=True)
+            ]
+            hint = widgets.HTML(f'<i style="color:{NEUTRAL}">Tick every right choice.</i>')
+            box = widgets.VBox([*rows, hint])
+            return box, box
         if q.kind == "numerical":
-            return widgets.Text(
+            text = widgets.Text(
                 placeholder="a number, e.g. 58.1", layout=widgets.Layout(width="240px")
             )
+            return text, text
         if q.kind == "short_answer":
-            return widgets.Text(
+            text = widgets.Text(
                 placeholder="a word or short phrase", layout=widgets.Layout(width="60%")
             )
+            return text, text
         if q.kind == "essay":
-            return widgets.Textarea(
+            area = widgets.Textarea(
                 placeholder="your answer", layout=widgets.Layout(width="95%", height="90px")
             )
-        return None
+            return area, area
+        return None, None
+
+    def _choice_list(self, letters: list[str]) -> widgets.HTML:
+        choices = self.question.choices
+        return widgets.HTML(
+            "".join(
+                _choice_html(letter, choices[i].text)
+                for letter, i in zip(letters, self.order, strict=True)
+            )
+        )
 
     def response(self) -> Any:
         """The response currently entered (ValueError with a message if there is none)."""
@@ -200,7 +228,8 @@ class QuestionView(widgets.VBox):
         self.submit_button.disabled = True
         inputs = [self.input] if self.input is not None else []
         for child in inputs + getattr(self, "checkboxes", []):
-            child.disabled = True
+            if child.has_trait("disabled"):
+                child.disabled = True
 
 
 class QuizWidget(widgets.VBox):
@@ -394,6 +423,10 @@ def _box(text: str, colour: str) -> str:
         f'<div style="border-left:4px solid {colour};padding:2px 8px;margin-top:4px">'
         f'<span style="color:{colour}">{format_html(text)}</span></div>'
     )
+
+
+def _choice_html(letter: str, text: str) -> str:
+    return f'<div style="margin:2px 0"><b>{letter})</b> {format_html(text)}</div>'
 
 
 def _label(text: str) -> str:
