@@ -460,7 +460,7 @@ def lif_rate_hz(i_ext, params: LIFParams | None = None) -> np.ndarray:
     array([  0.,   0., 500.])
     """
     params = validate_lif_params(params)
-    drive = np.asarray(finite_array("i_ext", i_ext), dtype=float) * params.r_m / 1000.0
+    drive = float_array("i_ext", i_ext) * params.r_m / 1000.0
     above = drive > params.v_th - params.v_rest
     rate = np.zeros(drive.shape)
     d = drive[above]
@@ -486,7 +486,7 @@ def adaptive_lif_rate_hz(i_ext, params: LIFParams | None = None) -> np.ndarray:
     from scipy.optimize import brentq
 
     params = validate_lif_params(params, ADAPTIVE)
-    currents = np.asarray(finite_array("i_ext", i_ext), dtype=float)
+    currents = float_array("i_ext", i_ext)
     rate = np.zeros(currents.shape)
     v_gap = params.v_th - params.v_reset
     for index, current in np.ndenumerate(currents):
@@ -571,3 +571,16 @@ def _record_indices(record, n: int) -> np.ndarray:
     if indices.size and (indices.min() < 0 or indices.max() >= n):
         raise ValueError(f"record indices must lie in [0, {n - 1}], got {indices.tolist()}.")
     return indices
+
+
+def float_array(name: str, value) -> np.ndarray:
+    """``value`` as a float array of its own shape (scalars stay 0-d); raises on NaN/inf."""
+    try:
+        array = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise ValueError(
+            f"{name} must be a number or an array of numbers, got {value!r}."
+        ) from None
+    if not np.all(np.isfinite(array)):
+        raise ValueError(f"{name} contains NaN or infinite values; check how it was computed.")
+    return array

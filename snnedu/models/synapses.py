@@ -43,6 +43,7 @@ from snnedu.core.validation import as_float_params, finite_array, require_positi
 from snnedu.models.lif import (
     LIFParams,
     capacitance_pf,
+    float_array,
     leak_conductance_ns,
     validate_lif_params,
 )
@@ -131,7 +132,7 @@ def steady_state_v(g_e=0.0, g_i=0.0, i_ext=0.0, params: LIFParams | None = None)
     """
     params = validate_lif_params(params)
     g_e, g_i = _non_negative("g_e", g_e), _non_negative("g_i", g_i)
-    i_ext = finite_array("i_ext", i_ext)
+    i_ext = float_array("i_ext", i_ext)
     g_l = leak_conductance_ns(params)
     return (g_l * params.v_rest + g_e * params.e_exc + g_i * params.e_inh + i_ext) / (
         g_l + g_e + g_i
@@ -150,18 +151,18 @@ def mean_conductance_ns(rate_hz, weight_ns, tau: float):
     """Mean conductance [nS] of an exponential synapse driven by Poisson spikes:
     ``⟨g⟩ = r w τ`` (Campbell's theorem; rate in Hz, τ in ms)."""
     tau = require_positive("tau", tau, "ms")
-    return _non_negative("rate_hz", rate_hz) * finite_array("weight_ns", weight_ns) * tau / 1000.0
+    return _non_negative("rate_hz", rate_hz) * float_array("weight_ns", weight_ns) * tau / 1000.0
 
 
 def conductance_variance_ns2(rate_hz, weight_ns, tau: float):
     """Variance [nS²] of that conductance: ``r w² τ / 2`` (Campbell's theorem)."""
     tau = require_positive("tau", tau, "ms")
-    w = finite_array("weight_ns", weight_ns)
+    w = float_array("weight_ns", weight_ns)
     return _non_negative("rate_hz", rate_hz) * w**2 * tau / 2000.0
 
 
 def _non_negative(name, value):
-    array = finite_array(name, value)
+    array = float_array(name, value)
     if array.size and array.min() < 0:
         raise ValueError(f"{name} must be >= 0, got a minimum of {array.min():g}.")
     return array
