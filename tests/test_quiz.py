@@ -476,6 +476,16 @@ def test_qti_export_is_a_zip_canvas_can_import(tmp_path):
         assert len(items) == len(load_bank("L7_spiking_networks").questions)
 
 
+def test_export_can_embed_an_instructors_local_images(tmp_path):
+    (tmp_path / "neuron.png").write_bytes(b"\x89PNG not really")
+    bank = tmp_path / "with_image.txt"
+    bank.write_text("Quiz title: x\n\n1.  Look ![a neuron](neuron.png)\n*a) y\nb)  n\n")
+    with pytest.raises(QuizFormatError, match="images must be web addresses"):
+        export_qti(bank, tmp_path / "refused.zip")
+    out = export_qti(bank, tmp_path / "q.zip", allow_local_images=True)
+    assert "images/neuron.png" in zipfile.ZipFile(out).namelist()
+
+
 def test_quiz_export_command_writes_the_zip(tmp_path, capsys):
     assert (
         cli_main(["quiz", "export", "nb03_integrate_and_fire", "-o", str(tmp_path / "q.zip")]) == 0

@@ -45,6 +45,7 @@ import csv
 import hashlib
 import json
 import math
+import os
 import re
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timezone
@@ -1094,10 +1095,22 @@ def export_qti(
     QTI .zip file) with text2qti, and return the zip's path (default: beside the bank)."""
     from text2qti.qti import QTI
 
-    path = resolve_bank(bank)
+    path = resolve_bank(bank).resolve()
     text = path.read_text(encoding="utf-8-sig")
-    quiz = _text2qti_quiz(text, str(path), allow_local_images=allow_local_images)
-    destination = Path(destination) if destination is not None else path.with_suffix(".zip")
+    destination = (
+        Path(destination).resolve() if destination is not None else path.with_suffix(".zip")
+    )
+    if allow_local_images:
+        # text2qti reads image paths relative to the working folder: use the bank's, as its
+        # own command line does.
+        previous = os.getcwd()
+        os.chdir(path.parent)
+        try:
+            quiz = _text2qti_quiz(text, str(path), allow_local_images=True)
+        finally:
+            os.chdir(previous)
+    else:
+        quiz = _text2qti_quiz(text, str(path), allow_local_images=False)
     destination.parent.mkdir(parents=True, exist_ok=True)
     QTI(quiz).save(destination)
     return destination
