@@ -327,6 +327,7 @@ def test_divalent_cation_reaches_its_own_nernst_potential():
         (lambda: mem.simulate_drift_diffusion(DriftDiffusionParams(partition=2.0)), "partition"),
         (lambda: mem.simulate_drift_diffusion(DriftDiffusionParams(temperature_c=-280.0)), "zero"),
         (lambda: mem.simulate_drift_diffusion(dx=0.0), "dx"),
+        (lambda: mem.simulate_drift_diffusion(t_end=1.0, frame_times=[2.0]), "frame_times"),
     ],
 )
 def test_bad_input_raises_a_clear_value_error(call, message):

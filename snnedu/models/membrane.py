@@ -62,7 +62,12 @@ from typing import NamedTuple
 import numpy as np
 
 from snnedu.core.jit import jit
-from snnedu.core.validation import require_finite, require_non_negative, require_positive
+from snnedu.core.validation import (
+    finite_array,
+    require_finite,
+    require_non_negative,
+    require_positive,
+)
 
 GAS_CONSTANT = 8.314462618
 """R [J mol⁻¹ K⁻¹] (exact, SI 2019)."""
@@ -686,6 +691,7 @@ def simulate_drift_diffusion(
     dt: float | None = None,
     n_frames: int = 6,
     n_samples: int = 400,
+    frame_times=None,
 ) -> DriftDiffusionResult:
     """Nernst–Planck–Poisson: a permeant ion crossing a membrane until drift balances diffusion.
 
@@ -711,6 +717,9 @@ def simulate_drift_diffusion(
         final one).
     n_samples : int
         Number of samples of the potential and the fluxes.
+    frame_times : sequence of float, optional
+        Times [ns] at which to store profiles instead of ``n_frames`` evenly spaced ones
+        (rounded to the nearest step; between 0 and ``t_end``).
 
     Returns
     -------
@@ -765,7 +774,12 @@ def simulate_drift_diffusion(
     eps_face = _harmonic(eps[:-1], eps[1:])
     lower, diag, upper = _poisson_matrix(eps, eps_face)
     sample_steps = np.unique(np.round(np.linspace(0, n_steps, n_samples)).astype(np.int64))
-    if n_frames == 1:  # only the final profile
+    if frame_times is not None:
+        times = finite_array("frame_times", frame_times, ndim=1)
+        if times.size == 0 or np.any(times < 0) or np.any(times > t_end * (1 + 1e-12)):
+            raise ValueError(f"frame_times must lie between 0 and t_end = {t_end:g} ns.")
+        frame_steps = np.unique(np.round(times / dt).astype(np.int64).clip(0, n_steps))
+    elif n_frames == 1:  # only the final profile
         frame_steps = np.array([n_steps], dtype=np.int64)
     else:
         frame_steps = np.unique(np.round(np.linspace(0, n_steps, n_frames)).astype(np.int64))

@@ -19,6 +19,8 @@ _LABELS = {
     "e_k": "$E_K$",
     "e_cl": "$E_{Cl}$",
     "v_rest": "$V_{rest}$",
+    "v_pump": "with pump",
+    "v_peak": "$V_{peak}$",
     "na": "Na$^+$",
     "k": "K$^+$",
     "cl": "Cl$^-$",
@@ -29,7 +31,48 @@ _BAR_COLOURS = {
     "e_k": ION_COLOURS["k"],
     "e_cl": ION_COLOURS["cl"],
     "v_rest": "0.3",
+    "v_pump": "0.55",
+    "v_peak": "#ff7f0e",
 }
+
+
+def plot_concentrations(concentrations, ax=None):
+    """Inside and outside concentrations of Na⁺, K⁺ and Cl⁻ side by side (log scale).
+
+    Parameters
+    ----------
+    concentrations : IonConcentrations
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    dict ``"inside"``/``"outside"`` → BarContainer (bars in the order Na⁺, K⁺, Cl⁻)
+    """
+    ax = plt.gca() if ax is None else ax
+    c = concentrations
+    ions = ("na", "k", "cl")
+    positions = np.arange(3)
+    colours = [ION_COLOURS[ion] for ion in ions]
+    inside = ax.bar(
+        positions - 0.2, [c.na_in, c.k_in, c.cl_in], width=0.4, color=colours, label="inside"
+    )
+    outside = ax.bar(
+        positions + 0.2,
+        [c.na_out, c.k_out, c.cl_out],
+        width=0.4,
+        color="white",
+        edgecolor=colours,
+        hatch="//",
+        label="outside",
+    )
+    for bars in (inside, outside):
+        ax.bar_label(bars, fmt="%g", fontsize="small")
+    ax.set_yscale("log")
+    ax.set_ylim(1.0, 1000.0)
+    ax.set_xticks(positions, [_LABELS[ion] for ion in ions])
+    ax.set_ylabel("concentration [mM]")
+    ax.legend(frameon=False)
+    return {"inside": inside, "outside": outside}
 
 
 def plot_reversal_potentials(potentials: Mapping[str, float], ax=None, ylim=(-120.0, 80.0)):
