@@ -580,6 +580,13 @@ def test_collect_refuses_files_that_are_not_results(tmp_path):
     path.write_text('{"hello": 1}', encoding="utf-8")
     with pytest.raises(ValueError, match="not a snnedu quiz results file"):
         collect_results([path])
+    session = QuizSession(_bank())
+    session.submit(0, 1)
+    record = session.record()
+    record["attempts"] = ["1"]
+    path.write_text(json.dumps(record), encoding="utf-8")
+    with pytest.raises(ValueError, match="altered or damaged"):
+        collect_results([path])
 
 
 def test_grades_csv_neutralises_spreadsheet_formulas(tmp_path):

@@ -831,6 +831,25 @@ def load_results(path: str | Path) -> dict:
         raise ValueError(f"{path}: results file lacks {', '.join(sorted(missing))}")
     if record["mode"] not in MODES:
         raise ValueError(f"{path}: unknown mode {record['mode']!r}")
+    number = (int, float)
+    well_formed = (
+        isinstance(record["bank"], str)
+        and all(
+            isinstance(record[k], number) and not isinstance(record[k], bool)
+            for k in ("score", "possible")
+        )
+        and isinstance(record["questions"], list)
+        and all(isinstance(n, int) for n in record["questions"])
+        and isinstance(record["attempts"], list)
+        and all(
+            isinstance(a, dict) and isinstance(a.get("question"), int) for a in record["attempts"]
+        )
+    )
+    if not well_formed:
+        raise ValueError(
+            f"{path}: results file has been altered or damaged (fields of the "
+            "wrong type); ask for the file the quiz saved"
+        )
     return record
 
 
