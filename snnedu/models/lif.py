@@ -510,6 +510,57 @@ def adaptive_lif_rate_hz(i_ext, params: LIFParams | None = None) -> np.ndarray:
     return rate if rate.ndim else rate[()]
 
 
+def lif_params_like_hh(
+    rheobase_ua_cm2: float,
+    v_rest: float,
+    c_m: float = 1.0,
+    g_l: float = 0.3,
+    t_ref: float = 2.0,
+    area_cm2: float = 1e-4,
+) -> tuple[LIFParams, float]:
+    """LIF parameters that share a Hodgkin–Huxley neuron's passive membrane and rheobase.
+
+    The HH model is per unit area; a patch of ``area_cm2`` (default 10,000 µm²) turns
+    ``c_m`` [µF/cm²] and ``g_l`` [mS/cm²] into ``C`` [pF] and ``R`` [MΩ], so ``τ_m = c_m/g_l``.
+    The threshold is placed so that the LIF rheobase equals ``rheobase_ua_cm2``.
+
+    Parameters
+    ----------
+    rheobase_ua_cm2 : float
+        The HH neuron's rheobase [µA/cm²] (e.g. :func:`snnedu.models.hh.rheobase`).
+    v_rest : float
+        Its resting potential [mV] (also used as the reset).
+    c_m, g_l : float
+        Membrane capacitance [µF/cm²] and leak conductance [mS/cm²].
+    t_ref : float
+        Refractory period given to the LIF [ms].
+    area_cm2 : float
+        Membrane area of the patch [cm²].
+
+    Returns
+    -------
+    (LIFParams, pa_per_ua_cm2)
+        The parameters and the factor that converts an HH current density [µA/cm²] to the
+        LIF's current [pA].
+
+    >>> params, scale = lif_params_like_hh(0.4, -63.0)
+    >>> round(params.tau_m, 3), round(params.r_m, 2), scale
+    (3.333, 33.33, 100.0)
+    """
+    rheobase_ua_cm2 = require_positive("rheobase_ua_cm2", rheobase_ua_cm2, "µA/cm²")
+    v_rest = require_finite("v_rest", v_rest, "mV")
+    c_m = require_positive("c_m", c_m, "µF/cm²")
+    g_l = require_positive("g_l", g_l, "mS/cm²")
+    area_cm2 = require_positive("area_cm2", area_cm2, "cm²")
+    pa_per_ua_cm2 = 1e6 * area_cm2  # 1 µA/cm² × area [cm²] = area µA = 1e6 · area pA
+    r_m = 1.0 / (g_l * 1e-3 * area_cm2) / 1e6  # [MΩ]
+    v_th = v_rest + r_m * rheobase_ua_cm2 * pa_per_ua_cm2 / 1000.0
+    params = LIFParams(
+        v_rest=v_rest, v_reset=v_rest, v_th=v_th, tau_m=c_m / g_l, r_m=r_m, t_ref=t_ref
+    )
+    return validate_lif_params(params), pa_per_ua_cm2
+
+
 def validate_lif_params(params: LIFParams | None, default: LIFParams | None = None) -> LIFParams:
     """``params`` (or ``default``, or ``LIFParams()``) checked and cast to float; raises a
     ValueError naming a bad field."""

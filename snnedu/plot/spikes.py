@@ -45,12 +45,13 @@ def plot_raster(
     ax = plt.gca() if ax is None else ax
     spikes = as_raster(spikes)
     points = raster_points(spikes, dt, t0)
+    ticks = spikes.shape[1] <= 50  # few neurons: vertical ticks; many: dots
     collection = ax.scatter(
         points[:, 0],
         points[:, 1],
-        s=markersize**2,
+        s=(3.0 * markersize) ** 2 if ticks else markersize**2,
         c=color,
-        marker="|" if spikes.shape[1] <= 50 else ".",
+        marker="|" if ticks else ".",
         linewidths=1.0,
         **kwargs,
     )
