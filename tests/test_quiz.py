@@ -413,6 +413,13 @@ def test_terminal_quiz_with_scripted_input_scores_and_reports():
     assert "Score: 2 / 4 (5 of 5 answered)" in text
 
 
+def test_terminal_output_drops_control_characters_from_quiz_text():
+    bank = parse_bank("1.  Clear\x1b[2J the screen?\n*a) no\nb)  yes\n")
+    out = io.StringIO()
+    run_terminal_quiz(bank, stdin=io.StringIO("a\n"), stdout=out)
+    assert "\x1b" not in out.getvalue() and "Clear[2J the screen?" in out.getvalue()
+
+
 def test_terminal_assessment_gives_feedback_only_at_the_end():
     out = io.StringIO()
     run_terminal_quiz(_bank(), mode="assessment", stdin=io.StringIO("a\n"), stdout=out)

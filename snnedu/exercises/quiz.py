@@ -620,7 +620,20 @@ def format_question(
         ):
             if text:
                 lines.append(f"  {label_}: {_indent(text, len(label_) + 4)}")
-    return "\n".join(lines).rstrip() + "\n"
+    return printable("\n".join(lines).rstrip() + "\n")
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """``text`` without control characters (a question must not send escape sequences to
+    the terminal of whoever previews it); newlines and tabs are kept.
+
+    >>> printable("red\\x1b[31m text")
+    'red[31m text'
+    """
+    return _CONTROL.sub("", text)
 
 
 def _indent(text: str, width: int) -> str:

@@ -33,6 +33,7 @@ from snnedu.exercises.quiz import (
     format_question,
     grade,
     parse_response,
+    printable,
 )
 
 HELP = "Type your answer and press Enter. Enter alone skips a question; 'q' ends the quiz."
@@ -60,7 +61,7 @@ def run_terminal_quiz(
     total = len(session.questions)
 
     def say(text: str = "") -> None:
-        print(text, file=stdout, flush=True)
+        print(printable(text), file=stdout, flush=True)
 
     say(f"{bank.title} — {total} question{'s' if total != 1 else ''}, {mode} mode")
     if bank.description:
