@@ -95,6 +95,20 @@ def poisson_spikes(rate_hz, duration_ms: float, dt: float, rng: np.random.Genera
     return rng.random((n_steps, rate.shape[-1])) < p
 
 
+def poisson_isi_cv(rate_hz: float, dt: float) -> float:
+    """Exact CV of the ISIs of :func:`poisson_spikes` at a constant rate: the intervals are
+    geometric with ``p = rate · dt``, so ``CV = √(1 − p)`` (→ 1, the Poisson value, as dt → 0).
+
+    >>> round(poisson_isi_cv(20.0, 0.5), 4)
+    0.995
+    """
+    dt = require_positive("dt", dt, "ms")
+    p = require_non_negative("rate_hz", rate_hz, "Hz") * dt / 1000.0
+    if not 0 < p <= 1:
+        raise ValueError(f"rate_hz · dt = {p:g} must lie in (0, 1]; use a positive rate.")
+    return float(np.sqrt(1.0 - p))
+
+
 def image_to_rate_hz(image, max_rate_hz: float = MAX_RATE_HZ) -> np.ndarray:
     """Poisson rates [Hz] of an image's pixels: ``pixel / 255 · max_rate_hz`` (same shape).
 
