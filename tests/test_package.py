@@ -17,7 +17,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def _imports_after(statement):
     code = f"import json, sys; {statement}; print(json.dumps(sorted(sys.modules)))"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
     return {name.split(".")[0] for name in json.loads(out.stdout)}
 
 
