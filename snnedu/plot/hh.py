@@ -139,8 +139,11 @@ def plot_fi_curve(fi, ax=None, label: str | None = None, **style):
     """
     ax = _axis(ax)
     i_ext, rate, n_spikes = (np.asarray(x) for x in fi)
-    (rate_line,) = ax.plot(i_ext, rate, **{"marker": ".", "label": label, **style})
     only = (rate == 0) & (n_spikes > 0)
+    # the line breaks where firing stops after the transient, so a jump is not drawn as a slope
+    (rate_line,) = ax.plot(
+        i_ext, np.where(only, np.nan, rate), **{"marker": ".", "label": label, **style}
+    )
     (transient,) = ax.plot(
         i_ext[only], rate[only], "o", mfc="none", color=rate_line.get_color(),
         label="spikes, then silent" if label is None else None,
