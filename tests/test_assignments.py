@@ -150,30 +150,30 @@ def test_untouched_student_version_earns_zero_without_crashing_the_grader(course
     assert errors <= {"NotImplementedError", "NameError"}, errors
 
 
-def test_cli_generates_autogrades_and_exports_one_assignment(tmp_path, capsys):
+def test_cli_generates_autogrades_and_exports_one_assignment(course, tmp_path, capsys):
+    # the session's course folder (its gradebook exists): regenerate one assignment, grade a
+    # new student's hand-in, export every grade
     name = NAMES[0]
-    course = tmp_path / "course"
-    assert cli.main(["assignments", "generate", str(course), "-a", name]) == 0
     released = course / "release" / name / f"{name}.ipynb"
-    assert released.is_file()
+    released.unlink()
+    assert cli.main(["assignments", "generate", str(course), "-a", name]) == 0
     assert "BEGIN SOLUTION" not in released.read_text(encoding="utf-8")
 
     handed_in = tmp_path / "handed_in"
     handed_in.mkdir()
     shutil.copy(course / "source" / name / f"{name}.ipynb", handed_in / "ada.ipynb")
-    assert (
-        cli.main(["assignments", "autograde", str(course), name, "--submissions", str(handed_in)])
-        == 0
-    )
+    command = ["assignments", "autograde", str(course), name, "--submissions", str(handed_in)]
+    assert cli.main([*command, "--student", "ada"]) == 0
     points = assignments.max_points(name)
-    assert "ada" in capsys.readouterr().out
+    assert re.search(rf"^ada\s+{points:g} / {points:g}$", capsys.readouterr().out, re.M)
 
     grades = tmp_path / "grades.csv"
     assert cli.main(["assignments", "export", str(course), "--to", str(grades)]) == 0
     with grades.open(newline="") as handle:
-        rows = list(csv.DictReader(handle))
-    assert [(r["assignment"], r["student_id"]) for r in rows] == [(name, "ada")]
-    assert float(rows[0]["score"]) == float(rows[0]["max_score"]) == points
+        rows = {(r["assignment"], r["student_id"]): r for r in csv.DictReader(handle)}
+    assert {(a, "ada") for a in NAMES} <= set(rows)
+    assert float(rows[name, "ada"]["score"]) == float(rows[name, "ada"]["max_score"]) == points
+    assert float(rows[NAMES[-1], "ada"]["score"]) == 0.0  # no submission: zero
 
 
 def test_cli_list_shows_every_assignment_with_its_points(capsys):
