@@ -248,7 +248,7 @@ def ghk_current(v, c_out, c_in, z: float = 1, permeability: float = 5.0e-7, temp
     >>> ghk_current(-70.0, 4.0, 130.0) > 0          # K⁺ flows out above E_K
     True
     """
-    v = np.asarray(require_finite_array("v", v), dtype=float)
+    v = np.asarray(_finite_values("v", v), dtype=float)
     c_out = _positive_concentration("c_out", c_out)
     c_in = _positive_concentration("c_in", c_in)
     z = _valence(z)
@@ -463,8 +463,9 @@ def simulate_pump_leak(
     na_in0, k_in0 : float, optional
         Initial inside concentrations [mM]; default those of ``concentrations``.
     v0 : float, optional
-        Initial potential [mV]; default: where all currents cancel (:func:`pump_leak_rest`)
-        for the *default* pump strength, i.e. the cell as it was before ``params`` applied.
+        Initial potential [mV]; default: where all currents cancel at the initial
+        concentrations with the normal pump strength (``DEFAULT_PUMP_LEAK.i_pump_max``), i.e.
+        the cell at rest just before a change of pump strength (blocking it, say) takes effect.
     n_samples : int
         Number of output times, evenly spaced from 0 to ``t_end_s``.
 
@@ -488,19 +489,9 @@ def simulate_pump_leak(
     params = _checked_pump_params(params)
     na0 = c.na_in if na_in0 is None else _positive_concentration("na_in0", na_in0)
     k0 = c.k_in if k_in0 is None else _positive_concentration("k_in0", k_in0)
-    if v0 is None:
-        before = _pump_args(
-            c,
-            _checked_pump_params(
-                PumpLeakParams()._replace(
-                    p_k=params.p_k,
-                    p_na=params.p_na,
-                    c_m=params.c_m,
-                    volume_to_area=params.volume_to_area,
-                )
-            ),
-        )
-        v0 = _zero_current_v(na0, k0, *before)
+    if v0 is None:  # the same cell at rest with the normal pump, just before the change
+        before = params._replace(i_pump_max=DEFAULT_PUMP_LEAK.i_pump_max)
+        v0 = _zero_current_v(na0, k0, *_pump_args(c, before))
     v0 = require_finite("v0", v0, "mV")
     args = _pump_args(c, params)
     c_m = params.c_m
@@ -1021,7 +1012,7 @@ def _positive_concentration(name: str, value):
     return array
 
 
-def require_finite_array(name: str, value):
+def _finite_values(name: str, value):
     """``value`` as a float array, or a ValueError if it holds NaN or inf."""
     array = np.asarray(value, dtype=float)
     if not np.all(np.isfinite(array)):
