@@ -32,7 +32,8 @@ def test_value_check_passes_within_tolerance_and_never_reveals_the_answer(regist
 
 def test_value_check_handles_none_arrays_and_nan_without_raising(registry):
     value_check("demo.array", lambda: np.array([1.0, 2.0, 3.0]), hint="h", atol=0.01)
-    assert not check("demo.array", None).passed
+    unanswered = check("demo.array", None)
+    assert not unanswered.passed and "no answer yet" in unanswered.message
     assert "shape" in check("demo.array", [1.0, 2.0]).message
     assert "NaN" in check("demo.array", [1.0, np.nan, 3.0]).message
     assert "1 of 3" in check("demo.array", [1.0, 2.5, 3.0]).message
