@@ -688,7 +688,8 @@ def simulate_drift_diffusion(
 
     Conservative finite volumes on a uniform grid (inside compartment | membrane | outside
     compartment), Scharfetter–Gummel fluxes (exact for a constant field between cell centres;
-    zero flux exactly when neighbouring cells are in Boltzmann ratio), explicit Euler in time,
+    zero flux exactly when neighbouring cells are in Boltzmann ratio; at the two membrane
+    faces the water and membrane half cells are taken in series), explicit Euler in time,
     Poisson's equation solved at every step with the permittivity of water or membrane.
     Both ends are closed (no flux, so every ion is conserved); the inside end has zero field
     (the middle of the cell) and the outside end is grounded (φ = 0).
@@ -842,6 +843,22 @@ def _bernoulli(x):
 
 
 @jit
+def _interface_flux(c_i, c_j, d_i, d_j, step_w, step_phi, dx):
+    """Scharfetter–Gummel flux across a face where D and the barrier w jump (water |
+    membrane): the two half cells in series.
+
+    With the potential linear between the centres and J constant, ``J = −D e^{−ψ} d(c e^{ψ})/dx``
+    integrates to ``J = (c_i − c_j e^{ψ_j − ψ_i}) / ∫ e^{ψ − ψ_i}/D dx``; each half cell
+    contributes ``(dx/2)/D · (e^{y} − 1)/y`` with ``y = step_phi/2``, the far one times
+    ``e^{step_w + y}``. Equal D and no step give back the ordinary Scharfetter–Gummel flux.
+    """
+    half = 0.5 * step_phi
+    growth = 1.0 / _bernoulli(half)  # (e^y − 1) / y
+    integral = 0.5 * dx * growth * (1.0 / d_i + math.exp(step_w + half) / d_j)
+    return (c_i - c_j * math.exp(step_phi + step_w)) / integral
+
+
+@jit
 def _drift_diffusion_run(
     c,
     a,
@@ -866,7 +883,9 @@ def _drift_diffusion_run(
     a = a.copy()
     d_c = np.empty(n - 1)
     d_a = np.empty(n - 1)
+    interface = np.empty(n - 1, dtype=np.bool_)
     for i in range(n - 1):
+        interface[i] = barrier[i] != barrier[i + 1] or d_ion[i] != d_ion[i + 1]
         s = d_ion[i] + d_ion[i + 1]
         d_c[i] = 2.0 * d_ion[i] * d_ion[i + 1] / s if s > 0 else 0.0
         s = d_anion[i] + d_anion[i + 1]
@@ -904,10 +923,21 @@ def _drift_diffusion_run(
             psi[i] -= c_prime[i] * psi[i + 1]
         # Scharfetter–Gummel fluxes between cell centres.
         for i in range(n - 1):
-            # B(−x) = B(x) + x: one exponential per face and species.
-            step_c = z * (psi[i + 1] - psi[i]) + barrier[i + 1] - barrier[i]
-            b = _bernoulli(step_c)
-            flux_c[i] = d_c[i] * inv_dx * (b * c[i] - (b + step_c) * c[i + 1])
+            if interface[i]:
+                flux_c[i] = _interface_flux(
+                    c[i],
+                    c[i + 1],
+                    d_ion[i],
+                    d_ion[i + 1],
+                    barrier[i + 1] - barrier[i],
+                    z * (psi[i + 1] - psi[i]),
+                    dx,
+                )
+            else:
+                # B(−x) = B(x) + x: one exponential per face and species.
+                step_c = z * (psi[i + 1] - psi[i])
+                b = _bernoulli(step_c)
+                flux_c[i] = d_c[i] * inv_dx * (b * c[i] - (b + step_c) * c[i + 1])
             if d_a[i] > 0.0:
                 step_a = psi[i] - psi[i + 1]
                 b = _bernoulli(step_a)
