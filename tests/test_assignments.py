@@ -84,10 +84,7 @@ def graded(course):
 
 
 def test_every_lecture_notebook_01_to_08_has_an_assignment():
-    numbers = sorted(int(name[1:3]) for name in NAMES)
-    assert numbers == sorted(set(numbers))
-    assert set(numbers) <= set(range(1, 9))
-    assert len(numbers) >= 1
+    assert [int(name[1:3]) for name in NAMES] == list(range(1, 9))
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -148,6 +145,28 @@ def test_untouched_student_version_earns_zero_without_crashing_the_grader(course
         if output["output_type"] == "error"
     }
     assert errors <= {"NotImplementedError", "NameError"}, errors
+
+
+def test_hidden_tests_catch_an_answer_the_visible_test_lets_through(course, tmp_path):
+    # a04: a rate in the right range (the visible check passes), but not the coded one
+    name = "a04_poisson"
+    notebook = json.loads((course / "source" / name / f"{name}.ipynb").read_text("utf-8"))
+    (answer,) = [c for c in notebook["cells"] if _nbgrader(c).get("grade_id") == "codes"]
+    answer["source"] = _source(answer).replace(
+        "rate_200_hz = 200 / 255 * 63.75", "rate_200_hz = 40.0"
+    )
+    assert "rate_200_hz = 40.0" in _source(answer)
+    target = course / "submitted" / "almost" / name
+    target.mkdir(parents=True)
+    (target / f"{name}.ipynb").write_text(json.dumps(notebook), encoding="utf-8")
+    (score,) = assignments.autograde(course, name, ["almost"])
+    lost = sum(
+        _nbgrader(c).get("points", 0)
+        for c in notebook["cells"]
+        if _nbgrader(c).get("grade_id") == "test_rate_200"
+    )
+    assert lost > 0
+    assert score.score == score.max_score - lost
 
 
 def test_cli_generates_autogrades_and_exports_one_assignment(course, tmp_path, capsys):

@@ -310,9 +310,9 @@ def _api(course_dir: str | Path):
     config.CourseDirectory.course_id = COURSE_ID
     config.Execute.timeout = CELL_TIMEOUT_S
     config.NbGraderAPI.log_level = "WARN"
-    # Filesystem exchange (release/collect on a shared server) is not used here; keep its root
-    # inside the course folder so nothing is looked up in /srv.
-    config.Exchange.root = str(root / "exchange")
+    # nbgrader's shared-server exchange is not used here, but the API checks that its root is a
+    # writable folder when it starts; the course folder is one, so nothing is looked up in /srv.
+    config.Exchange.root = str(root)
     return NbGraderAPI(config=config)
 
 
