@@ -512,3 +512,15 @@ def test_checks_pass_with_their_reference_and_fail_with_wrong_values(key, wrong)
     assert check(key, get_check(key).reference()).passed
     assert not check(key, wrong).passed
     assert not check(key, None).passed
+
+
+def test_spike_raster_and_trains_hold_the_same_spikes_as_the_events():
+    from snnedu.core.spikes import raster_to_spike_times
+
+    res = simulate_hh(np.array([[0.5, 1.0, 2.0]]), 300.0, record=(), dt=0.01)
+    raster = hh.spike_raster(res)
+    assert raster.shape == (30000, 3)
+    for from_raster, train in zip(
+        raster_to_spike_times(raster, 0.01), hh.spike_trains(res), strict=True
+    ):
+        np.testing.assert_allclose(from_raster, np.floor(train / 0.01) * 0.01, atol=1e-9)

@@ -121,8 +121,11 @@ class HHResult(NamedTuple):
     """What :func:`simulate_hh` recorded.
 
     Traces are sampled at ``t`` (every ``record_every`` steps) with shape (len(t), n_neurons);
-    a trace that was not asked for has shape (0, n_neurons). Spikes are upward crossings of
-    ``v_th``, with the crossing time interpolated within the step; they are sorted by time.
+    a trace that was not asked for has shape (0, n_neurons). The integrator keeps the gates half
+    a step ahead of v; the recorded gates are the mean of the two half-step values around each
+    sample. Spikes are events, not a raster (1,000 neurons × 1 s would be 10⁸ booleans): upward
+    crossings of ``v_th`` with the crossing time interpolated within the step, sorted by time;
+    :func:`spike_trains` splits them by neuron and :func:`spike_raster` makes a raster.
     """
 
     t: np.ndarray  # sample times [ms], shape (n_samples,)
@@ -750,6 +753,24 @@ def spike_trains(result: HHResult) -> list[np.ndarray]:
     """Spike times [ms] of each neuron of ``result``, as a list of arrays."""
     n_neurons = result.state.v.size
     return [result.spike_times[result.spike_index == j] for j in range(n_neurons)]
+
+
+def spike_raster(result: HHResult) -> np.ndarray:
+    """The spikes of ``result`` as a time-first bool raster, shape (n_steps, n_neurons), for
+    :mod:`snnedu.core.spikes` and :func:`snnedu.plot.spikes.plot_raster` (step k holds the spikes
+    in [k·dt, (k + 1)·dt)).
+
+    >>> res = simulate_hh([[1.0, 2.0]], duration=100.0, record=())
+    >>> raster = spike_raster(res)
+    >>> raster.shape, raster.sum(axis=0).tolist()
+    ((10000, 2), [2, 4])
+    """
+    spacing = result.t[1] - result.t[0] if result.t.size > 1 else result.dt
+    n_steps = round(result.t.size * spacing / result.dt)
+    raster = np.zeros((n_steps, result.state.v.size), dtype=bool)
+    steps = np.minimum((result.spike_times / result.dt).astype(np.int64), n_steps - 1)
+    raster[steps, result.spike_index] = True
+    return raster
 
 
 def spike_counts(result: HHResult, t_start: float = 0.0) -> np.ndarray:
