@@ -31,8 +31,12 @@ solved by the projected, damped Jacobi iteration, with :math:`K r` an FFT convol
 
 Both rectifications are 1-Lipschitz, so with :math:`\alpha = 1` the map is a contraction with
 factor :math:`\sum K` and converges to the unique solution when :math:`\sum K < 1` (about 80
-iterations for :math:`\sum K = 0.8`); for stronger inhibition :math:`\alpha = 1/\sum K` is used
-(convergence then is not guaranteed; a ValueError says so).
+iterations for :math:`\sum K = 0.8`). For stronger inhibition (and :math:`r^0 = 0`) the
+iteration is projected gradient descent on :math:`\tfrac12 r^T (I + K) r - e^T r` over
+:math:`r \ge 0`, which converges when :math:`I + K` is positive definite, with the step
+:math:`\alpha = 2/(\lambda_{min} + \lambda_{max})` from the spectrum of :math:`I + K`
+(computed from the stencil by FFT); if :math:`I + K` is not positive definite a ValueError
+says so.
 
 Spiking sheet
 -------------
@@ -398,10 +402,32 @@ def _hr_linear(e, kernel):
     return np.linalg.solve(matrix, e)
 
 
+def _kernel_spectrum(kernel: np.ndarray) -> tuple[float, float]:
+    """Smallest and largest eigenvalue of the convolution K on a large periodic domain."""
+    size = tuple(max(256, 4 * n) for n in kernel.shape) if kernel.ndim == 1 else (
+        tuple(max(64, 4 * n) for n in kernel.shape)
+    )
+    shifted = np.zeros(size)
+    r = kernel.shape[0] // 2
+    index = np.ix_(*[np.arange(-r, r + 1) % n for n in size])
+    shifted[index] = kernel
+    spectrum = np.real(np.fft.fftn(shifted))
+    return float(spectrum.min()), float(spectrum.max())
+
+
 def _hr_projected(e, operator, threshold, total, tol, max_iter, r):
-    alpha = 1.0 if total < 1.0 else 1.0 / total
-    # a step smaller than tol·(1 − ΣK) bounds the distance to the fixed point by tol
-    tol = tol * max(1.0, float(np.abs(e).max())) * max(1.0 - total, 0.05)
+    lam_min, lam_max = _kernel_spectrum(operator.kernel)
+    if 1.0 + lam_min <= 1e-9:
+        raise ValueError(
+            f"I + K is not positive definite (smallest eigenvalue of K is {lam_min:.3g}): the "
+            "steady state need not be unique; use weaker or smoother inhibition."
+        )
+    # ΣK < 1: the undamped map is a contraction in the max norm. Otherwise a projected gradient
+    # step with the optimal step size for the spectrum of I + K.
+    alpha = 1.0 if total < 1.0 else 2.0 / (2.0 + lam_min + lam_max)
+    rate = total if total < 1.0 else 1.0 - alpha * (1.0 + lam_min)
+    # a step smaller than tol·(1 − rate) bounds the distance to the fixed point by tol
+    tol = tol * max(1.0, float(np.abs(e).max())) * max(1.0 - rate, 1e-3)
     for _ in range(int(max_iter)):
         target = np.maximum(e - operator(np.maximum(r - threshold, 0.0)), 0.0)
         new = (1.0 - alpha) * r + alpha * target
