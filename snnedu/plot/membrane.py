@@ -265,7 +265,9 @@ def _profile_values(result, quantity: str) -> np.ndarray:
     raise ValueError(f"quantity must be 'c', 'anion', 'charge' or 'phi', got {quantity!r}.")
 
 
-def plot_drift_diffusion_timecourse(result, axes=None, e_nernst: float | None = None):
+def plot_drift_diffusion_timecourse(
+    result, axes=None, e_nernst: float | None = None, nernst_label: str = "Nernst"
+):
     """Membrane potential and the diffusive, drift and total fluxes through the membrane.
 
     Parameters
@@ -275,6 +277,8 @@ def plot_drift_diffusion_timecourse(result, axes=None, e_nernst: float | None = 
         Potential, fluxes; a new figure with two panels if omitted.
     e_nernst : float, optional
         Nernst potential to mark [mV].
+    nernst_label : str
+        Its legend entry.
 
     Returns
     -------
@@ -287,7 +291,7 @@ def plot_drift_diffusion_timecourse(result, axes=None, e_nernst: float | None = 
     lines = {"v": ax_v.plot(result.t, result.v, color="k", label="$V = φ_{in} − φ_{out}$")[0]}
     if e_nernst is not None:
         lines["nernst"] = ax_v.axhline(
-            e_nernst, color=ION_COLOURS["k"], linestyle="--", label="Nernst"
+            e_nernst, color=ION_COLOURS["k"], linestyle="--", label=nernst_label
         )
     ax_v.set_xlabel("time [ns]")
     ax_v.set_ylabel("membrane potential [mV]")

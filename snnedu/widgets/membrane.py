@@ -85,9 +85,6 @@ def nernst_panel(concentrations: IonConcentrations = LECTURE_CONCENTRATIONS) -> 
         figure, ax = plt.subplots(figsize=(7, 4), layout="constrained")
     names = ("e_na", "e_k", "e_cl", "v_rest", "v_pump")
     artists = plot_reversal_potentials({name: values[name] for name in names}, ax=ax)
-    ax.set_xticks(
-        range(len(names)), ["$E_{Na}$", "$E_K$", "$E_{Cl}$", "GHK $V_{rest}$", "with pump"]
-    )
     ax.set_title("equilibrium potentials and the resting potential")
 
     def update(na_out, k_out, cl_out, na_in, k_in, cl_in, temperature_c, p_na, p_cl):
@@ -159,7 +156,9 @@ def drift_diffusion_panel(t_end: float = 300.0, dx: float = 0.5) -> Panel:
     run = simulate_drift_diffusion(p, t_end=t_end, dx=dx, n_frames=2)
     with plt.ioff():
         figure, axes = plt.subplots(1, 3, figsize=(13, 3.5), layout="constrained")
-    lines = plot_drift_diffusion_timecourse(run, axes=axes[:2], e_nernst=_nernst_of(run))
+    lines = plot_drift_diffusion_timecourse(
+        run, axes=axes[:2], e_nernst=_nernst_of(run), nernst_label="Nernst, final concentrations"
+    )
     (phi_line,) = plot_profiles(run, "phi", ax=axes[2], frames=[-1])
 
     def update(c_in, c_out, temperature_c):
