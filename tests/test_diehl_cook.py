@@ -1,0 +1,299 @@
+"""The Diehl & Cook network: kernel against a slow reference, protocol rules, learning,
+save/load, interrupt and resume, input validation."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from snnedu.models.stdp import rule_code, stdp_on_post, stdp_on_pre
+from snnedu.networks import diehl_cook as dc
+
+
+@pytest.fixture(scope="module")
+def digits():
+    data = dc.load_dataset_or_offline("mnist", "train")[0]
+    return data.images, data.labels
+
+
+def reference_train(net: dc.DiehlCookNetwork, images) -> tuple[list, np.ndarray, np.ndarray]:
+    """Slow, plain-Python training of ``net`` on ``images``: every step of every attempt and
+    rest is stepped (no closed form), one per-synapse last-arrival time, natural weight layout.
+
+    Input spikes are the kernel's: the same seed per image, drawn by the same function.
+    Returns (counts per image, w, theta).
+    """
+    p, q, sp = net.params, net.protocol, net.stdp
+    rule = rule_code(net.rule)
+    n = net.n
+    w = net.w.copy()
+    theta = net.theta.copy()
+    delay = np.clip(np.rint(net.delays / q.dt).astype(int), 0, round(p.delay_max / q.dt))
+    st = net.state
+    v_e, v_i = st.v_exc.copy(), st.v_inh.copy()
+    ge_e, gi_e, ge_i = st.g_e_exc.copy(), st.g_i_exc.copy(), st.g_e_inh.copy()
+    ref_e, ref_i = st.ref_exc.copy(), st.ref_inh.copy()
+    x1, x2 = st.x_post1.copy(), st.x_post2.copy()
+    rest_counts = st.rest_counts.copy()
+    t_arr = np.full((784, n), -(10**12))
+    now0 = int(st.step[0])
+    n_present = round(q.t_present / q.dt)
+    n_total = n_present + round(q.t_rest / q.dt)
+    n_ref_e, n_ref_i = round(p.t_ref_exc / q.dt), round(p.t_ref_inh / q.dt)
+    all_counts = []
+    for k, image in enumerate(images):
+        dc._seed(dc._image_seed(net.seed, net.images_seen + k))
+        intensity, attempts, total = q.intensity, 0, 0
+        while True:
+            attempts += 1
+            if q.w_sum > 0 and (attempts == 1 or q.normalise_retries):
+                w *= q.w_sum / w.sum(axis=0)
+            rates = image.reshape(784).astype(float) * q.rate_scale * intensity
+            spikes = dc._draw_sequence(rates, q)
+            counts = rest_counts.copy() if q.count_rest_spikes else np.zeros(n, int)
+            rest_counts[:] = 0
+            future_ge = np.zeros((n_total + 30, n))
+            for step in range(n_total):
+                now = now0 + step
+                fired_e, fired_i = [], []
+                new_v_e = v_e + q.dt / p.tau_m_exc * (
+                    (p.v_rest_exc - v_e) + ge_e * (p.e_exc - v_e) + gi_e * (p.e_inh_exc - v_e)
+                )
+                new_v_i = v_i + q.dt / p.tau_m_inh * ((p.v_rest_inh - v_i) + ge_i * (p.e_exc - v_i))
+                theta *= 1 - q.dt / p.tau_theta
+                for j in range(n):
+                    if ref_e[j] > 0:  # held at v_reset
+                        ref_e[j] -= 1
+                    elif new_v_e[j] > p.v_th_exc + theta[j] - p.theta_offset:
+                        v_e[j], ref_e[j] = p.v_reset_exc, n_ref_e
+                        theta[j] += p.theta_plus
+                        fired_e.append(j)
+                    else:
+                        v_e[j] = new_v_e[j]
+                    if ref_i[j] > 0:
+                        ref_i[j] -= 1
+                    elif new_v_i[j] > p.v_th_inh:
+                        v_i[j], ref_i[j] = p.v_reset_inh, n_ref_i
+                        fired_i.append(j)
+                    else:
+                        v_i[j] = new_v_i[j]
+                ge_e *= 1 - q.dt / p.tau_e
+                gi_e *= 1 - q.dt / p.tau_i
+                ge_i *= 1 - q.dt / p.tau_e
+                for j in fired_e:  # postsynaptic STDP, traces, inhibitory partner
+                    for i in range(784):
+                        x_pre = math.exp(-(now - t_arr[i, j]) * q.dt / sp.tau_pre)
+                        w[i, j] = stdp_on_post(rule, w[i, j], x_pre, x2[j], sp)
+                    x1[j] = x2[j] = 1.0
+                    ge_i[j] += p.w_exc_inh
+                    if step < n_present:
+                        counts[j] += 1
+                    else:
+                        rest_counts[j] += 1
+                for j in fired_i:
+                    gi_e[np.arange(n) != j] += p.w_inh_exc
+                if step < n_present:  # emitted now: weights go to the future conductance
+                    for i in spikes[step]:
+                        for j in range(n):
+                            future_ge[step + delay[i, j], j] += w[i, j]
+                ge_e += future_ge[step]
+                for s in range(max(0, step - 20), min(step, n_present - 1) + 1):
+                    for i in spikes[s]:
+                        for j in range(n):
+                            if s + delay[i, j] == step:  # arrives now
+                                t_arr[i, j] = now
+                                if x1[j] != 0.0:
+                                    w[i, j] = stdp_on_pre(rule, w[i, j], x1[j], sp)
+                x1 *= math.exp(-q.dt / sp.tau_post1)
+                x2 *= math.exp(-q.dt / sp.tau_post2)
+            now0 += n_total
+            x1[x1 < q.trace_floor] = 0.0
+            for a in (x2, ge_e, gi_e, ge_i):
+                a[a < 1e-30] = 0.0
+            total += counts.sum()
+            if (total if q.retry_on_total else counts.sum()) >= q.min_spikes:
+                break
+            if attempts >= q.max_attempts:
+                break
+            intensity += q.intensity_step
+        all_counts.append(counts.copy())
+    return all_counts, w, theta
+
+
+def kernel_train(net, images):
+    counts = []
+    result = dc.train_diehl_cook(net, images, callback=lambda k, rec: counts.append(rec.counts))
+    return counts, result.network
+
+
+def test_kernel_matches_slow_reference_spike_for_spike(digits):
+    images, _ = digits
+    net = dc.init_diehl_cook(6, rng=np.random.default_rng(3))
+    faint = (images[2] // 12).astype(np.uint8)  # too faint: needs retries at higher intensity
+    batch = np.stack([images[0], images[1], faint])
+    got_counts, trained = kernel_train(net, batch)
+    ref_counts, ref_w, ref_theta = reference_train(net, batch)
+    assert [c.tolist() for c in got_counts] == [c.tolist() for c in ref_counts]
+    assert sum(c.sum() for c in ref_counts) > 10  # the comparison saw real spikes
+    assert trained.log.attempts[2] > 1  # and a retry
+    np.testing.assert_allclose(trained.w, ref_w, rtol=0, atol=1e-9)
+    np.testing.assert_allclose(trained.theta, ref_theta, rtol=0, atol=1e-9)
+
+
+def test_theta_grows_by_theta_plus_per_spike_in_training_and_is_frozen_in_testing(digits):
+    images, _ = digits
+    net = dc.init_diehl_cook(10, rng=np.random.default_rng(0))
+    spikes = []
+    trained = dc.train_diehl_cook(
+        net, images[:5], callback=lambda k, rec: spikes.append(rec.exc_spikes)
+    ).network
+    total = sum(spikes)
+    assert total > 0
+    p = net.params
+    decayed = net.theta.sum() * (1 - net.protocol.dt / p.tau_theta) ** int(trained.state.step[0])
+    # every spike (all attempts and rests) adds theta_plus; the increments' own decay over
+    # 2.5 s is < 2.5e-4 relative (2500 ms / 1e7 ms)
+    assert trained.theta.sum() - decayed == pytest.approx(p.theta_plus * total, rel=3e-4)
+    assert np.all(trained.theta >= net.theta * (1 - 1e-3))
+    before = trained.theta.copy()
+    dc.respond_diehl_cook(trained, images[:3], np.random.default_rng(1))
+    dc.respond_diehl_cook(trained, images[:3], np.random.default_rng(1), parallel=False)
+    dc.record_image(trained, images[0], np.random.default_rng(1))
+    np.testing.assert_array_equal(trained.theta, before)
+
+
+def test_normalisation_sets_every_column_sum_before_each_presentation(digits):
+    images, _ = digits
+    frozen = dc.stdp_params("triplet", eta_pre=0.0, eta_post=0.0)  # only normalisation acts
+    net = dc.init_diehl_cook(8, stdp=frozen, rng=np.random.default_rng(1))
+    net = net._replace(w=net.w * np.linspace(0.2, 3.0, 8))  # columns far from 78
+    trained = dc.train_diehl_cook(net, images[:2]).network
+    np.testing.assert_allclose(trained.w.sum(axis=0), 78.0, rtol=1e-12)
+    np.testing.assert_allclose(trained.w / trained.w.sum(axis=0), net.w / net.w.sum(axis=0))
+    learning = dc.train_diehl_cook(dc.init_diehl_cook(8, rng=np.random.default_rng(1)),
+                                   images[:3]).network  # fmt: skip
+    assert np.all(np.abs(learning.w.sum(axis=0) - 78.0) < 2.0)  # one image of STDP from 78
+
+
+def test_too_few_spikes_presents_the_image_again_with_more_intensity(digits):
+    images, _ = digits
+    net = dc.init_diehl_cook(10, rng=np.random.default_rng(2))
+    faint = (images[0] // 5).astype(np.uint8)
+    responses = dc.respond_diehl_cook(net, np.stack([faint] * 40), np.random.default_rng(0))
+    assert responses.attempts.min() > 1 and responses.attempts.max() < 20
+    assert np.all(responses.counts.sum(axis=1) >= 5)
+    # input spikes of attempts with intensity 2, 3, ..., 1 + attempts: Poisson means add up
+    per_unit = faint.astype(float).sum() * net.protocol.rate_scale * net.protocol.t_present / 1e3
+    a = responses.attempts
+    expected = per_unit * (a * (a + 1) / 2 + a * (net.protocol.intensity - 1))
+    ratio = responses.input_spikes.sum() / expected.sum()
+    assert ratio == pytest.approx(1.0, abs=0.03)
+
+
+def test_save_and_load_round_trip_keeps_every_array_and_parameter(tmp_path, digits):
+    images, labels = digits
+    net = dc.init_diehl_cook(
+        7, rule="power_law", rng=np.random.default_rng(4),
+        protocol=dc.ProtocolParams(retry_on_total=1.0),
+    )  # fmt: skip
+    trained = dc.train_diehl_cook(net, images[:3], labels[:3]).network
+    path = dc.save_diehl_cook(tmp_path / "net.npz", trained, metadata={"dataset": "test"})
+    back = dc.load_diehl_cook(path)
+    assert back.rule == "power_law"
+    assert back.protocol == trained.protocol and back.params == trained.params
+    assert back.stdp == trained.stdp and back.seed == trained.seed
+    assert back.images_seen == 3
+    for a, b in zip(
+        (trained.w, trained.theta, *trained.state, *trained.log),
+        (back.w, back.theta, *back.state, *back.log),
+        strict=True,
+    ):
+        np.testing.assert_array_equal(a, b)
+    assert dc.read_metadata(path)["metadata"] == {"dataset": "test"}
+    with np.load(path, allow_pickle=False) as data:  # plain arrays, no pickled objects
+        assert all(data[k].dtype != object for k in data.files)
+
+
+def test_two_class_subset_is_learned_well_above_chance(digits):
+    images, labels = digits
+    keep = np.flatnonzero((labels == 0) | (labels == 1))
+    train, test = keep[:300], keep[300:500]
+    net = dc.init_diehl_cook(20, rng=np.random.default_rng(5))
+    trained = dc.train_diehl_cook(net, images[train]).network
+    result = dc.evaluate_diehl_cook(
+        trained, images[train], labels[train], images[test], labels[test],
+        np.random.default_rng(6),
+    )  # fmt: skip
+    assert result.accuracy > 0.9  # chance is 0.5
+    assert set(result.assignments[result.assignments >= 0]) <= {0, 1}
+
+
+def test_interrupted_and_resumed_training_equals_an_uninterrupted_run(tmp_path, digits):
+    images, labels = digits
+    net = dc.init_diehl_cook(8, rng=np.random.default_rng(7))
+    full = dc.train_diehl_cook(net, images[:6], labels[:6], passes=2, update_interval=4).network
+
+    def stop_after_5(k, record):
+        if k == 5:
+            raise KeyboardInterrupt
+
+    path = tmp_path / "ckpt.npz"
+    first = dc.train_diehl_cook(net, images[:6], labels[:6], passes=2, update_interval=4,
+                                callback=stop_after_5, checkpoint=path)  # fmt: skip
+    assert not first.completed and first.network.images_seen == 5
+    resumed = dc.train_diehl_cook(dc.load_diehl_cook(path), images[:6], labels[:6], passes=2,
+                                  update_interval=4, resume=True)  # fmt: skip
+    assert resumed.completed and resumed.network.images_seen == 12
+    np.testing.assert_array_equal(resumed.network.w, full.w)
+    np.testing.assert_array_equal(resumed.network.theta, full.theta)
+    for a, b in zip(resumed.network.log, full.log, strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_evaluation_is_reproducible_from_the_seed_and_independent_of_threads(digits):
+    images, _ = digits
+    net = dc.init_diehl_cook(10, rng=np.random.default_rng(8))
+    a = dc.respond_diehl_cook(net, images[:12], np.random.default_rng(9))
+    b = dc.respond_diehl_cook(net, images[:12], np.random.default_rng(9))
+    np.testing.assert_array_equal(a.counts, b.counts)
+    np.testing.assert_array_equal(a.input_spikes, b.input_spikes)
+
+
+def test_labels_go_to_the_class_with_the_highest_mean_response():
+    counts = np.array([[4, 0, 1], [2, 0, 3], [0, 0, 9], [0, 0, 1]])
+    labels = np.array([0, 0, 1, 1])
+    # neuron 0: mean 3 for class 0, 0 for class 1; neuron 2: 2 vs 5; neuron 1 never fires
+    np.testing.assert_array_equal(dc.assign_labels(counts, labels, 2), [0, -1, 1])
+    predicted = dc.predict_labels(np.array([[5, 0, 1], [1, 0, 8]]), [0, -1, 1], n_classes=2)
+    np.testing.assert_array_equal(predicted, [0, 1])
+    proportions = dc.class_proportions(counts, labels, 2)
+    np.testing.assert_allclose(proportions[2], [2 / 7, 5 / 7])
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda net, im: dc.train_diehl_cook(net, im[:, :27]), "shape"),
+        (lambda net, im: dc.train_diehl_cook(net, im.astype(float) * 2), "0, 255"),
+        (lambda net, im: dc.respond_diehl_cook(net, im, rng=None), "rng"),
+        (
+            lambda net, im: dc.init_diehl_cook(5, rule="hebb", rng=np.random.default_rng(0)),
+            "unknown STDP rule",
+        ),
+        (lambda net, im: dc.init_diehl_cook(-3, rng=np.random.default_rng(0)), "positive"),
+        (
+            lambda net, im: dc.init_diehl_cook(
+                5, protocol=dc.ProtocolParams(dt=2.0), rng=np.random.default_rng(0)
+            ),
+            "dt",
+        ),
+        (lambda net, im: dc.train_diehl_cook(net, im, passes=0), "passes"),
+        (lambda net, im: dc.train_diehl_cook(net, im, labels=np.zeros(5)), "labels"),
+    ],
+)
+def test_bad_input_raises_a_clear_value_error(call, message, digits):
+    net = dc.init_diehl_cook(5, rng=np.random.default_rng(0))
+    with pytest.raises(ValueError, match=message):
+        call(net, digits[0][:2])
