@@ -1,0 +1,119 @@
+"""Speed and accuracy of the time-coded convolutional STDP network (Kheradpisheh et al. 2018).
+
+Prints images/s for feature extraction and for STDP training of each layer, the speed-up of the
+parallel feature extraction over the same kernels called image by image (baseline, same run),
+and the test accuracy of the 2018 network trained (STDP + linear SVM) on the first 10,000
+training images and tested on the first 5,000 test images of MNIST and of Fashion-MNIST.
+
+    SNNEDU_MNIST_DIR=/work/shared/data/mnist python benchmarks/bench_convsnn.py [--quick]
+
+It takes several minutes on two cores (``--quick``: 2,000 / 1,000 images, MNIST only).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import time
+
+import numpy as np
+
+from snnedu.data import load_dataset
+from snnedu.networks import convsnn
+
+
+def _rate(n, seconds):
+    return f"{n / seconds:8.0f} images/s ({seconds:.1f} s for {n})"
+
+
+def speed(images) -> None:
+    p = convsnn.Conv2018Params()
+    rng = np.random.default_rng(0)
+    small = images[:200]
+    convsnn.train_convsnn_2018(
+        small[:20], np.zeros(20, np.int64), p._replace(epochs1=1, epochs2=1), rng=rng, readout=False
+    )  # compile everything once
+    start = time.perf_counter()
+    encoded = convsnn.encode_dog_latency(images, p)
+    print(f"DoG + latency encoding     {_rate(len(images), time.perf_counter() - start)}")
+    w1 = np.clip(rng.normal(0.8, 0.05, (p.conv1_maps, 2, 5, 5)), 0, 1)
+    start = time.perf_counter()
+    convsnn.train_stdp_layer(
+        encoded,
+        w1,
+        p.conv1_v_th,
+        p.n_steps,
+        2,
+        p.conv1_k,
+        p.conv1_radius,
+        p.a_plus,
+        p.a_minus,
+        epochs=1,
+        rng=rng,
+        adapt_every=p.adapt_every,
+    )
+    print(f"STDP conv1 (one epoch)     {_rate(len(images), time.perf_counter() - start)}")
+    pooled = convsnn._pool1_batch(encoded, w1, p)
+    w2 = np.clip(rng.normal(0.8, 0.05, (p.conv2_maps, p.conv1_maps, 2, 2)), 0, 1)
+    start = time.perf_counter()
+    convsnn.train_stdp_layer(
+        pooled,
+        w2,
+        p.conv2_v_th,
+        p.n_steps,
+        1,
+        p.conv2_k,
+        p.conv2_radius,
+        p.a_plus,
+        p.a_minus,
+        epochs=1,
+        rng=rng,
+        inhibit_input=True,
+    )
+    print(f"STDP conv2 (one epoch)     {_rate(len(images), time.perf_counter() - start)}")
+    model = convsnn.Conv2018Model(p, w1, w2, np.zeros((0, 0)), np.zeros(0))
+    convsnn.features_2018(model, small[:4])
+    start = time.perf_counter()
+    convsnn.features_2018(model, images)
+    parallel = time.perf_counter() - start
+    print(f"features, parallel batch   {_rate(len(images), parallel)}")
+    start = time.perf_counter()
+    for image in small:
+        convsnn.layer_times_2018(model, image)
+    serial = (time.perf_counter() - start) * len(images) / len(small)
+    print(
+        f"baseline: image by image   {_rate(len(images), serial)} (extrapolated from {len(small)})"
+    )
+    print(f"parallel / serial speed-up {serial / parallel:8.2f}x on {os.cpu_count()} cores")
+
+
+def accuracy(name, n_train, n_test) -> float:
+    train, test = load_dataset(name, "train"), load_dataset(name, "test")
+    start = time.perf_counter()
+    model = convsnn.train_convsnn_2018(
+        train.images[:n_train], train.labels[:n_train], rng=np.random.default_rng(0), progress=True
+    )
+    trained = time.perf_counter() - start
+    result = convsnn.evaluate(model, test.images[:n_test], test.labels[:n_test])
+    print(
+        f"{name:14s} STDP + SVM on {n_train} train images ({trained:.0f} s): "
+        f"test accuracy {result:.2%} on the first {n_test} test images"
+    )
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="2,000 / 1,000 images, MNIST only")
+    args = parser.parse_args()
+    n_train, n_test = (2000, 1000) if args.quick else (10_000, 5_000)
+    train = load_dataset("mnist", "train")
+    print(f"2018 network, SpykeTorch defaults: {convsnn.Conv2018Params()}")
+    speed(train.images[:n_train])
+    accuracy("mnist", n_train, n_test)
+    if not args.quick:
+        accuracy("fashion-mnist", n_train, n_test)
+
+
+if __name__ == "__main__":
+    main()
