@@ -644,7 +644,7 @@ def simulate_hh(
         raise ValueError(
             f"dt={dt} ms is too large for an accurate HH integration with these parameters "
             f"(limit {limit:.4g} ms, set by the fastest gate and membrane time constants); "
-            f"use dt <= {limit:.4g}, e.g. dt=0.01 at 6.3 °C."
+            f"use dt <= {limit:.4g} (dt=0.01 suits both parameter sets at their own temperature)."
         )
     v_th = require_finite("v_th", v_th, "mV")
     record_every = _require_count("record_every", record_every)
