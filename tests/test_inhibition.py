@@ -157,6 +157,38 @@ def test_rectified_solution_agrees_with_a_slow_reference(threshold):
     assert fast.min() >= 0.0
 
 
+@pytest.mark.parametrize("ndim", [1, 2])
+def test_strong_inhibition_solves_the_complementarity_problem(ndim):
+    # ΣK > 1: the plain iteration would not contract. With threshold 0 the steady state
+    # minimises ½ rᵀ(I + K) r − eᵀr over r ≥ 0; scipy's bounded minimiser is the reference.
+    from scipy.optimize import minimize
+    from scipy.signal import convolve
+
+    rng = np.random.default_rng(11)
+    shape = (40,) if ndim == 1 else (12, 12)
+    e = rng.uniform(0, 10, shape) * (rng.random(shape) > 0.3)
+    kernel = hr_kernel(strength=1.5, length=2.0, ndim=ndim, radius=5)
+    fast = hartline_ratliff(e, kernel, pad_mode="none", tol=1e-12)
+
+    def k_times(r):
+        return convolve(r.reshape(shape), kernel, mode="same").ravel()
+
+    def energy(r):
+        m_r = r + k_times(r)
+        return 0.5 * r @ m_r - e.ravel() @ r, m_r - e.ravel()
+
+    ref = minimize(
+        energy,
+        np.zeros(e.size),
+        jac=True,
+        method="L-BFGS-B",
+        bounds=[(0, None)] * e.size,
+        options={"ftol": 1e-15, "gtol": 1e-12},
+    )
+    np.testing.assert_allclose(fast.ravel(), ref.x, atol=1e-5)
+    assert np.count_nonzero(fast == 0) > 0  # some units really are silenced
+
+
 def test_hermann_intersections_respond_less_than_streets_under_recurrent_inhibition():
     grid = hermann_grid(n=5, block=12, street=4)
     points = hermann_points(5, 12, 4)

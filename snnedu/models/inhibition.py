@@ -29,13 +29,14 @@ solved by the projected, damped Jacobi iteration, with :math:`K r` an FFT convol
 
 .. math:: r \leftarrow (1 - \alpha)\,r + \alpha\,\bigl[e - K (r - r^0)^+\bigr]^+ .
 
-Both rectifications are 1-Lipschitz, so with :math:`\alpha = 1` the map is a contraction with
-factor :math:`\sum K` and converges to the unique solution when :math:`\sum K < 1` (about 80
-iterations for :math:`\sum K = 0.8`). For stronger inhibition (and :math:`r^0 = 0`) the
-iteration is projected gradient descent on :math:`\tfrac12 r^T (I + K) r - e^T r` over
-:math:`r \ge 0`, which converges when :math:`I + K` is positive definite, with the step
-:math:`\alpha = 2/(\lambda_{min} + \lambda_{max})` from the spectrum of :math:`I + K`
-(computed from the stencil by FFT); if :math:`I + K` is not positive definite a ValueError
+Both rectifications are 1-Lipschitz, so for :math:`\sum K < 1` and any :math:`0 < \alpha \le 1`
+the map is a contraction in the max norm (factor :math:`1 - \alpha + \alpha \sum K`) and
+converges to the unique solution. For :math:`r^0 = 0` the iteration is also projected gradient
+descent on :math:`\tfrac12 r^T (I + K) r - e^T r` over :math:`r \ge 0`, which converges whenever
+:math:`I + K` is positive definite, also for :math:`\sum K \ge 1`. The step is
+:math:`\alpha = 2/(\lambda_{min} + \lambda_{max})` of :math:`I + K` (eigenvalues from the
+stencil's Fourier transform), the optimal step for the linear part: about 20 iterations for the
+Hermann grid with :math:`\sum K = 0.8`. If :math:`I + K` is not positive definite a ValueError
 says so.
 
 Spiking sheet
@@ -422,10 +423,11 @@ def _hr_projected(e, operator, threshold, total, tol, max_iter, r):
             f"I + K is not positive definite (smallest eigenvalue of K is {lam_min:.3g}): the "
             "steady state need not be unique; use weaker or smoother inhibition."
         )
-    # ΣK < 1: the undamped map is a contraction in the max norm. Otherwise a projected gradient
-    # step with the optimal step size for the spectrum of I + K.
-    alpha = 1.0 if total < 1.0 else 2.0 / (2.0 + lam_min + lam_max)
-    rate = total if total < 1.0 else 1.0 - alpha * (1.0 + lam_min)
+    # Step α = 2/(λ_min + λ_max) of I + K: optimal for the linear part; α <= 1 because
+    # |λ_min| <= λ_max = ΣK for a non-negative kernel.
+    alpha = 2.0 / (2.0 + lam_min + lam_max)
+    # contraction factor: rigorous in the max norm when ΣK < 1, the spectral rate otherwise
+    rate = (1.0 - alpha) + alpha * total if total < 1.0 else 1.0 - alpha * (1.0 + lam_min)
     # a step smaller than tol·(1 − rate) bounds the distance to the fixed point by tol
     tol = tol * max(1.0, float(np.abs(e).max())) * max(1.0 - rate, 1e-3)
     for _ in range(int(max_iter)):
