@@ -149,9 +149,11 @@ def test_student_runs_notebook_moves_a_slider_and_answers_the_quiz(jupyterlab):
             handle.focus()
             page.keyboard.press("ArrowRight")
             page.keyboard.press("ArrowRight")
+            # the panel redraws into a fresh <img>, so look it up again on every poll
             page.wait_for_function(
-                "([el, before]) => el.src !== before",
-                arg=[figure.element_handle(), before],
+                "([panel, before]) => { const img = panel.querySelector('img');"
+                " return img !== null && img.src !== before; }",
+                arg=[panel_output.element_handle(), before],
                 timeout=60_000,
             )
 
