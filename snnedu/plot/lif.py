@@ -9,7 +9,16 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 
-def plot_voltage_threshold(t, v, v_th=None, spikes=None, ax=None, spike_height: float = 20.0):
+def plot_voltage_threshold(
+    t,
+    v,
+    v_th=None,
+    spikes=None,
+    ax=None,
+    spike_height: float = 20.0,
+    color: str = "C0",
+    label: str = "v",
+):
     """Membrane potential [mV] over time [ms], with the threshold and spikes drawn as lines.
 
     Parameters
@@ -23,6 +32,10 @@ def plot_voltage_threshold(t, v, v_th=None, spikes=None, ax=None, spike_height: 
     spikes : bool array (n_steps,), optional
         Spike steps; drawn as vertical strokes of ``spike_height`` mV above the threshold.
     ax : matplotlib Axes, optional
+    spike_height : float
+        Length of the spike strokes [mV].
+    color, label : str
+        Colour and legend label of the voltage trace (and of the strokes).
 
     Returns
     -------
@@ -32,7 +45,7 @@ def plot_voltage_threshold(t, v, v_th=None, spikes=None, ax=None, spike_height: 
     ax = plt.gca() if ax is None else ax
     t = np.asarray(t, dtype=float)
     v = np.asarray(v, dtype=float).ravel()
-    (v_line,) = ax.plot(t, v, color="C0", lw=1.2, label="v")
+    (v_line,) = ax.plot(t, v, color=color, lw=1.2, label=label)
     th_line = None
     if v_th is not None:
         (th_line,) = ax.plot(
@@ -45,7 +58,7 @@ def plot_voltage_threshold(t, v, v_th=None, spikes=None, ax=None, spike_height: 
         )
     strokes = None
     if spikes is not None:
-        strokes = ax.vlines(*spike_segments(t, spikes, v_th, spike_height), color="C0", lw=1.0)
+        strokes = ax.vlines(*spike_segments(t, spikes, v_th, spike_height), color=color, lw=1.0)
     ax.set_xlabel("time [ms]")
     ax.set_ylabel("membrane potential [mV]")
     ax.legend(loc="lower right", frameon=False)
