@@ -136,9 +136,9 @@ TRIPLET, PRE_AND_POST, POWER_LAW, EXPONENTIAL = 0, 1, 2, 3
 # Per-rule presets (see stdp_params): only the fields that differ from STDPParams().
 _PRESETS = {
     "triplet": {},
-    "pre_and_post": {"x_tar": 0.4, "mu": 0.2, "eta_pre": 0.0001, "eta_post": 0.01},
-    "power_law": {"x_tar": 0.4, "mu": 0.2, "eta_post": 0.01},
-    "exponential": {"x_tar": 0.4, "beta": 3.0, "eta_post": 0.01},
+    "pre_and_post": {"x_tar": 0.4, "mu": 0.2, "eta_pre": 0.0001, "eta_post": 0.002},
+    "power_law": {"x_tar": 0.4, "mu": 0.2, "eta_post": 0.002},
+    "exponential": {"x_tar": 0.4, "beta": 3.0, "eta_post": 0.005},
 }
 
 
@@ -159,17 +159,25 @@ def rule_code(name: str) -> int:
 def stdp_params(rule: str = "triplet", **overrides) -> STDPParams:
     """The preset :class:`STDPParams` for ``rule``, with ``overrides`` applied.
 
-    Presets (x_tar, μ, β are toolkit choices, not from the paper's text):
+    Presets (x_tar, μ, β and the rates of the last three rules are toolkit choices, not from
+    the paper's text):
 
-    - ``triplet``: the authors' code values, unchanged.
-    - ``pre_and_post``: x_tar = 0.4, μ = 0.2, η_pre = 1e-4, η_post = 0.01.
-    - ``power_law``: x_tar = 0.4, μ = 0.2, η_post = 0.01 (no presynaptic update).
-    - ``exponential``: x_tar = 0.4, β = 3, η_post = 0.01 (no presynaptic update).
+    - ``triplet``: the authors' code values, unchanged (η_pre = 1e-4, η_post = 0.01).
+    - ``pre_and_post``: x_tar = 0.4, μ = 0.2, η_pre = 1e-4, η_post = 0.002.
+    - ``power_law``: x_tar = 0.4, μ = 0.2, η_post = 0.002 (no presynaptic update).
+    - ``exponential``: x_tar = 0.4, β = 3, η_post = 0.005 (no presynaptic update).
 
     With traces set to 1 on a spike and inputs up to 63.75 Hz, an input that fires steadily
     has a mean trace of about λτ/(1 + λτ) ≈ 0.56 at a postsynaptic spike; x_tar = 0.4 sits
     between that and the 0 of a silent input, so silent inputs are depressed and active ones
     potentiated, as the paper describes ("the higher the target value, the lower the weight").
+    The rules with x_tar depress *every* silent input at *every* postsynaptic spike, so they
+    need a smaller η_post than the triplet rule, whose potentiation also needs a recent
+    postsynaptic spike. Measured in the Diehl & Cook network of
+    :mod:`snnedu.networks.diehl_cook` (100 neurons, 3,000 MNIST training images, neurons labelled
+    on 1,000 others, accuracy on 1,000 more, one seed; untrained network 28 %): triplet 67 %,
+    pre_and_post 71 %, power_law 69 %, exponential 74 %; with η_post = 0.01 power_law fell to
+    23 % and with 0.005 to 38 % (it overwrites a neuron's weights with each image).
 
     >>> stdp_params("power_law").x_tar
     0.4
