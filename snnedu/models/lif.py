@@ -593,12 +593,12 @@ def _require_count(name: str, n) -> int:
 def _as_input(name: str, value, n: int, default: float) -> np.ndarray:
     if value is None:
         return np.full((1, n), default)
-    array = finite_array(name, value)
+    array = float_array(name, value)
     if array.ndim == 0:
         return np.full((1, n), float(array))
     if array.ndim == 1:
-        return array.reshape(1, n)
-    return array
+        return np.ascontiguousarray(array.reshape(1, n))
+    return np.ascontiguousarray(array)
 
 
 def _initial_state(state: LIFState | None, n: int, params: LIFParams):
