@@ -1,0 +1,39 @@
+"""The sweep: a tiny grid on a local Dask cluster, one table out."""
+
+import pytest
+
+from snnedu.networks import sweep
+
+
+def test_tiny_grid_runs_on_a_local_dask_cluster_and_fills_one_table(tmp_path):
+    distributed = pytest.importorskip("dask.distributed")
+    jobs = sweep.sweep_jobs(
+        sizes=[4, 6], rules=["triplet", "power_law"], seeds=[0], passes=1,
+        dataset="offline", n_train=12, n_test=10,
+    )  # fmt: skip
+    seen = []
+    with distributed.LocalCluster(n_workers=2, processes=True, threads_per_worker=1,
+                                  dashboard_address=None) as cluster:  # fmt: skip
+        rows = sweep.run_sweep(jobs, scheduler=cluster.scheduler_address, on_result=seen.append)
+    assert len(rows) == len(seen) == 4
+    assert [(r["n"], r["rule"]) for r in rows] == [(j.n, j.rule) for j in jobs]
+    assert all(0.0 <= r["accuracy"] <= 1.0 and r["n_test"] == 10 for r in rows)
+    path = sweep.write_table(rows, tmp_path / "sweep.csv")
+    back = sweep.read_table(path)
+    assert [b["accuracy"] for b in back] == pytest.approx([r["accuracy"] for r in rows])
+    assert list(back[0]) == list(sweep.COLUMNS)
+
+
+def test_a_job_is_reproducible_from_its_seed():
+    job = sweep.SweepJob(5, "triplet", 3, 1, "offline", None, 10, 8)
+    a, b = sweep.run_job(job), sweep.run_job(job)
+    assert a["accuracy"] == b["accuracy"] and a["spikes_per_image"] == b["spikes_per_image"]
+
+
+def test_paper_schedule_and_bad_grids():
+    jobs = sweep.sweep_jobs([100, 400, 1600, 6400], ["triplet"], [0])
+    assert [j.passes for j in jobs] == [1, 3, 7, 15]
+    with pytest.raises(ValueError, match="unknown STDP rule"):
+        sweep.sweep_jobs([100], ["oja"], [0])
+    with pytest.raises(ValueError, match="positive"):
+        sweep.sweep_jobs([-1], ["triplet"], [0])
