@@ -405,9 +405,8 @@ def _hr_linear(e, kernel):
 
 def _kernel_spectrum(kernel: np.ndarray) -> tuple[float, float]:
     """Smallest and largest eigenvalue of the convolution K on a large periodic domain."""
-    size = tuple(max(256, 4 * n) for n in kernel.shape) if kernel.ndim == 1 else (
-        tuple(max(64, 4 * n) for n in kernel.shape)
-    )
+    floor = 256 if kernel.ndim == 1 else 64
+    size = tuple(max(floor, 4 * n) for n in kernel.shape)
     shifted = np.zeros(size)
     r = kernel.shape[0] // 2
     index = np.ix_(*[np.arange(-r, r + 1) % n for n in size])
