@@ -404,14 +404,22 @@ def _lif_poisson_run(
     for j in range(n):
         if rate_per_step[j] != rate_per_step[0]:
             uniform = False
+    # targets come from an inlined SplitMix64 stream (cheaper per event than numba's
+    # Mersenne Twister); both generators are seeded from ``seed``
+    stream = np.uint64(seed) ^ np.uint64(0x5DEECE66D)
+    n_u64 = np.uint64(n)
     for k in range(n_steps):
         if total > 0:
             for _ in range(np.random.poisson(total)):  # noqa: NPY002
-                u = np.random.random()  # noqa: NPY002
+                stream, bits = _splitmix64(stream)
                 if uniform:
-                    target = min(int(u * n), n - 1)
+                    # Lemire's multiply-shift: a uniform integer in [0, n) from 32 random bits
+                    target = np.int64(((bits >> np.uint64(32)) * n_u64) >> np.uint64(32))
                 else:
-                    target = min(np.searchsorted(cumulative, u * total, side="right"), n - 1)
+                    u = float(bits >> np.uint64(11)) * 2.0**-53
+                    target = np.int64(
+                        min(np.searchsorted(cumulative, u * total, side="right"), n - 1)
+                    )
                 i_syn[target] += weight
         # arithmetic instead of branches, spikes written in a second pass: the loop vectorises
         for j in range(n):
@@ -435,9 +443,13 @@ def _lif_poisson_run(
 
 
 @jit
-def _exponential():
-    """An exponential variate of mean 1 from numba's generator."""
-    return -math.log(1.0 - np.random.random())  # noqa: NPY002
+def _splitmix64(state):
+    """Next state and 64 random bits of the SplitMix64 generator (Steele, Lea & Flood 2014)."""
+    state = state + np.uint64(0x9E3779B97F4A7C15)
+    z = state
+    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return state, z ^ (z >> np.uint64(31))
 
 
 def lif_rate_hz(i_ext, params: LIFParams | None = None) -> np.ndarray:
