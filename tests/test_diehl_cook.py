@@ -297,3 +297,39 @@ def test_bad_input_raises_a_clear_value_error(call, message, digits):
     net = dc.init_diehl_cook(5, rng=np.random.default_rng(0))
     with pytest.raises(ValueError, match=message):
         call(net, digits[0][:2])
+
+
+def test_digit_panel_redraws_rasters_and_receptive_field_for_another_digit(digits):
+    from snnedu.widgets.mnist import digit_panel, snapshot_panel
+
+    images, labels = digits
+    result = dc.train_diehl_cook(dc.init_diehl_cook(6, rng=np.random.default_rng(0)),
+                                 images[:4], snapshot_every=2)  # fmt: skip
+    panel = digit_panel(result.network, images[:5], labels[:5])
+    before = panel.latest["recording"].input_spikes.copy()
+    panel.controls["index"].value = 3
+    after = panel.latest["recording"]
+    assert not np.array_equal(before, after.input_spikes)
+    assert panel.status.value == ""
+    if panel.latest["winner"] >= 0:
+        rf = panel.axes["rf"].images[0].get_array()
+        np.testing.assert_allclose(rf, result.network.w[:, panel.latest["winner"]].reshape(28, 28))
+    snap = snapshot_panel(result.snapshots)
+    assert [k for k, _ in result.snapshots] == [2, 4]
+    first = snap.figure.axes[0].images[0].get_array().copy()
+    snap.controls["snapshot"].value = 0
+    assert not np.allclose(snap.figure.axes[0].images[0].get_array(), first, equal_nan=True)
+
+
+def test_mnist_exercise_checks_accept_the_reference_and_reject_none():
+    from snnedu.exercises.checking import all_checks, check
+
+    keys = [k for k in all_checks() if k.startswith("mnist.")]
+    assert len(keys) >= 5
+    for key in keys:
+        reference = all_checks()[key].reference
+        answer = reference()
+        assert check(key, answer).passed, key
+        assert not check(key, None).passed
+    assert check("mnist.max_rate", 63.75).passed
+    assert check("mnist.first_threshold", -52.0).passed

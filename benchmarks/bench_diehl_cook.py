@@ -1,0 +1,182 @@
+"""Speed and accuracy of the Diehl & Cook network (snnedu.networks.diehl_cook).
+
+Prints, for N = 100 and N = 400 with the paper's settings:
+
+- training images/s on one thread (the kernel is single-threaded);
+- evaluation images/s on all cores (frozen network, parallel over images);
+- both against a baseline measured in the same run: a straightforward numpy step loop of the
+  same network (one Bernoulli draw per input per step, dense per-synapse traces, every step of
+  the rest simulated) on a few images;
+- the accuracy protocol on the development data: N=100, one pass over the 10,000 training
+  images; N=400, three passes; neurons labelled on the training images, accuracy on the
+  5,000 test images; wall time of each.
+
+Usage::
+
+    SNNEDU_MNIST_DIR=/work/shared/data/mnist python benchmarks/bench_diehl_cook.py
+    python benchmarks/bench_diehl_cook.py --quick          # speed only, no accuracy protocol
+
+Wall-clock figures depend on what else runs on the machine; CPU seconds of this process are
+printed beside them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import time
+from pathlib import Path
+
+import numba
+import numpy as np
+
+from snnedu.data import load_dataset
+from snnedu.networks import diehl_cook as dc
+
+
+def numpy_baseline(net: dc.DiehlCookNetwork, images, rng) -> float:
+    """Images per second of a plain numpy step loop of the same network (training)."""
+    p, q, sp = net.params, net.protocol, net.stdp
+    n = net.n
+    w = net.w.copy()
+    theta = net.theta.copy()
+    delay = np.clip(np.rint(net.delays / q.dt).astype(int), 0, round(p.delay_max / q.dt))
+    ring = np.zeros((delay.max() + 1, n))
+    cols = np.arange(n)
+    v_e = np.full(n, p.v_rest_exc)
+    v_i = np.full(n, p.v_rest_inh)
+    ge_e, gi_e, ge_i = np.zeros(n), np.zeros(n), np.zeros(n)
+    ref_e, ref_i = np.zeros(n, int), np.zeros(n, int)
+    x_pre = np.zeros((784, n))
+    x1, x2 = np.zeros(n), np.zeros(n)
+    n_present = round(q.t_present / q.dt)
+    n_total = n_present + round(q.t_rest / q.dt)
+    start = time.perf_counter()
+    for image in images:
+        w *= q.w_sum / w.sum(axis=0)
+        p_spike = image.reshape(784) * q.rate_scale * q.intensity * q.dt * 1e-3
+        for step in range(n_total):
+            new_v = v_e + q.dt / p.tau_m_exc * (
+                (p.v_rest_exc - v_e) + ge_e * (p.e_exc - v_e) + gi_e * (p.e_inh_exc - v_e)
+            )
+            v_e = np.where(ref_e > 0, v_e, new_v)
+            new_v = v_i + q.dt / p.tau_m_inh * ((p.v_rest_inh - v_i) + ge_i * (p.e_exc - v_i))
+            v_i = np.where(ref_i > 0, v_i, new_v)
+            theta *= 1 - q.dt / p.tau_theta
+            fire_e = (ref_e == 0) & (v_e > p.v_th_exc + theta - p.theta_offset)
+            fire_i = (ref_i == 0) & (v_i > p.v_th_inh)
+            ref_e = np.where(fire_e, round(p.t_ref_exc / q.dt), np.maximum(ref_e - 1, 0))
+            ref_i = np.where(fire_i, round(p.t_ref_inh / q.dt), np.maximum(ref_i - 1, 0))
+            v_e[fire_e] = p.v_reset_exc
+            v_i[fire_i] = p.v_reset_inh
+            theta[fire_e] += p.theta_plus
+            ge_e *= 1 - q.dt / p.tau_e
+            gi_e *= 1 - q.dt / p.tau_i
+            ge_i *= 1 - q.dt / p.tau_e
+            if fire_e.any():
+                w[:, fire_e] = np.clip(w[:, fire_e] + sp.eta_post * x_pre[:, fire_e] * x2[fire_e],
+                                       0, sp.w_max)  # fmt: skip
+                x1[fire_e] = x2[fire_e] = 1.0
+                ge_i[fire_e] += p.w_exc_inh
+            if fire_i.any():
+                gi_e += p.w_inh_exc * (fire_i.sum() - fire_i)
+            spiking = np.flatnonzero(rng.random(784) < p_spike) if step < n_present else []
+            for i in spiking:  # arrivals after each synapse's delay, via a ring of g_e
+                ring[(step + delay[i]) % len(ring), cols] += w[i]
+                x_pre[i] = 1.0  # (trace at emission: a simplification that favours the baseline)
+                w[i] = np.clip(w[i] - sp.eta_pre * x1, 0, sp.w_max)
+            ge_e += ring[step % len(ring)]
+            ring[step % len(ring)] = 0.0
+            x_pre *= np.exp(-q.dt / sp.tau_pre)
+            x1 *= np.exp(-q.dt / sp.tau_post1)
+            x2 *= np.exp(-q.dt / sp.tau_post2)
+    return len(images) / (time.perf_counter() - start)
+
+
+def timed(fn):
+    wall, cpu = time.perf_counter(), time.process_time()
+    out = fn()
+    return out, time.perf_counter() - wall, time.process_time() - cpu
+
+
+def speed(n: int, train, test, rng, n_images: int = 300) -> dict:
+    net = dc.init_diehl_cook(n, rng=rng)
+    warm = dc.train_diehl_cook(net, train.images[:300], train.labels[:300]).network  # compile
+    dc.respond_diehl_cook(warm, test.images[:16], rng)  # compile the parallel kernel
+    images = train.images[300 : 300 + n_images]
+    _, wall, cpu = timed(lambda: dc.train_diehl_cook(warm, images))
+    train_rate, train_cpu_rate = n_images / wall, n_images / cpu
+    m = 4 * n_images
+    _, wall, cpu = timed(lambda: dc.respond_diehl_cook(warm, test.images[:m], rng))
+    eval_rate = m / wall
+    base = numpy_baseline(warm, train.images[300:303], rng)
+    return {"n": n, "train_img_s": train_rate, "train_img_s_cpu": train_cpu_rate,
+            "eval_img_s": eval_rate, "eval_img_s_per_cpu_s": m / cpu, "numpy_img_s": base,
+            "train_speedup": train_rate / base, "eval_speedup": eval_rate / base}  # fmt: skip
+
+
+def accuracy(n: int, passes: int, train, test, rng) -> dict:
+    net = dc.init_diehl_cook(n, rng=rng)
+    trained, train_wall, _ = timed(
+        lambda: dc.train_diehl_cook(net, train.images, train.labels, passes=passes).network
+    )
+    result, eval_wall, _ = timed(lambda: dc.evaluate_diehl_cook(
+        trained, train.images, train.labels, test.images, test.labels, rng))  # fmt: skip
+    proportions = dc.class_proportions(result.label_responses.counts, train.labels)
+    predicted = dc.predict_labels(
+        result.test_responses.counts, result.assignments, "proportion", proportions
+    )
+    proportion = float(np.mean(predicted == test.labels))
+    return {"n": n, "passes": passes, "n_train": len(train.images), "n_test": len(test.images),
+            "accuracy": result.accuracy, "accuracy_proportion": proportion,
+            "train_s": train_wall, "eval_s": eval_wall,
+            "spikes_per_test_image": float(result.test_responses.exc_spikes.mean()),
+            "attempts_per_test_image": float(result.test_responses.attempts.mean())}  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="speed only")
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 400])
+    parser.add_argument("--data-dir", default=os.environ.get("SNNEDU_MNIST_DIR"))
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--json", default=None, help="also write the figures to this file")
+    args = parser.parse_args()
+    train = load_dataset("mnist", "train", folder=args.data_dir, download=False)
+    test = load_dataset("mnist", "test", folder=args.data_dir, download=False)
+    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+          f"numba {numba.__version__} with {numba.get_num_threads()} threads; "
+          f"load average {os.getloadavg()[0]:.1f} at start")  # fmt: skip
+    print(
+        f"data: {train.name} {len(train.images)} train / {len(test.images)} test ({train.source})"
+    )
+    figures = {"speed": [], "accuracy": []}
+    rng = np.random.default_rng(args.seed)
+    for n in args.sizes:
+        s = speed(n, train, test, rng)
+        figures["speed"].append(s)
+        print(f"N={n:5d}  training {s['train_img_s']:7.1f} img/s on one thread "
+              f"({s['train_img_s_cpu']:.1f} per CPU-second)  |  evaluation "
+              f"{s['eval_img_s']:7.1f} img/s on {numba.get_num_threads()} threads  |  numpy "
+              f"step loop {s['numpy_img_s']:.2f} img/s → ×{s['train_speedup']:.0f} training, "
+              f"×{s['eval_speedup']:.0f} evaluation", flush=True)  # fmt: skip
+    if not args.quick:
+        for n, passes in ((100, 1), (400, 3)):
+            if n not in args.sizes:
+                continue
+            a = accuracy(n, passes, train, test, np.random.default_rng(args.seed))
+            figures["accuracy"].append(a)
+            print(f"N={n:5d}, {passes} pass(es) over {a['n_train']} images: accuracy "
+                  f"{100 * a['accuracy']:.2f}% (proportion weighting "
+                  f"{100 * a['accuracy_proportion']:.2f}%) on {a['n_test']} test images; "
+                  f"training {a['train_s']:.0f} s, labelling + test {a['eval_s']:.0f} s wall",
+                  flush=True)  # fmt: skip
+    if args.json:
+        Path(args.json).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.json).write_text(json.dumps(figures, indent=2))
+
+
+if __name__ == "__main__":
+    main()

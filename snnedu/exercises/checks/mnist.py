@@ -1,0 +1,77 @@
+"""Checks for notebook 07 (the Diehl & Cook MNIST network). Every expected value is computed
+by :mod:`snnedu.networks.diehl_cook` or :mod:`snnedu.energy`."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from snnedu.energy import EnergyParams, SpikeBudget, energy_per_image
+from snnedu.exercises.checking import function_check, value_check
+from snnedu.networks.diehl_cook import DiehlCookParams, ProtocolParams, predict_labels
+
+_P = DiehlCookParams()
+_Q = ProtocolParams()
+
+value_check(
+    "mnist.max_rate",
+    expected=lambda: 255 * _Q.rate_scale * _Q.intensity,
+    hint="rate = pixel / 8 · intensity, the intensity starts at 2 and the brightest pixel is 255.",
+    rtol=1e-6,
+    unit="Hz",
+)
+
+value_check(
+    "mnist.retry_rate",
+    expected=lambda: 255 * _Q.rate_scale * (_Q.intensity + 2 * _Q.intensity_step),
+    hint="Each retry adds 1 to the intensity; after two retries it is 4.",
+    rtol=1e-6,
+    unit="Hz",
+)
+
+value_check(
+    "mnist.first_threshold",
+    expected=lambda: _P.v_th_exc + _P.theta_init - _P.theta_offset,
+    hint="The threshold is v_th + θ − θ_offset, with θ starting at 20 mV and the offset 20 mV.",
+    rtol=0.0,
+    atol=1e-6,
+    unit="mV",
+)
+
+value_check(
+    "mnist.inputs_integrated",
+    expected=lambda: 255 * _Q.rate_scale * _Q.intensity * _P.tau_m_exc / 1e3,
+    hint="A membrane integrates over about τ_m: rate [Hz] × τ_m [s] input spikes.",
+    rtol=1e-3,
+)
+
+value_check(
+    "mnist.energy_pj",
+    expected=lambda: (
+        energy_per_image(SpikeBudget(0.0, 17.0, 0.0, 100), EnergyParams(count_input=0.0)).energy_j
+        * 1e12
+    ),
+    hint="Energy = spikes × energy per spike (1 pJ).",
+    rtol=1e-6,
+    unit="pJ",
+)
+
+
+def _predict(counts, assignments):
+    return int(predict_labels(np.asarray(counts)[None], np.asarray(assignments))[0])
+
+
+_rng = np.random.default_rng(7)
+function_check(
+    "mnist.predict",
+    _predict,
+    cases=[
+        ([5, 0, 1, 2], [0, 1, 1, 2]),
+        ([0, 4, 4, 0, 1], [3, 3, 7, 7, 7]),
+        ([1, 1, 1, 9], [2, 2, 2, 5]),
+        ([3, 0, 2, 0, 0, 6], [4, 4, 1, 1, 1, 9]),
+        *[(list(_rng.integers(0, 6, 20)), list(_rng.integers(0, 10, 20))) for _ in range(5)],
+    ],
+    hint="For each class, average the counts of the neurons assigned to it (classes without "
+    "neurons score 0) and return the class with the highest average.",
+    rtol=0.0,
+)
