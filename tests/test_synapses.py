@@ -152,3 +152,72 @@ def test_annealed_noise_escapes_the_local_minimum():
     np.testing.assert_allclose(stuck.final_x, local_min, atol=1e-6)
     noisy = randomness.noisy_descent(rng, noise_std=0.2, n_runs=200)
     assert randomness.fraction_in_global_minimum(noisy) > 0.6
+
+
+def reference_ei(exc, inh, dt, tau_e, tau_i, inp, w_in, w_ei, w_ie):
+    """Slow, step-by-step E/I network: conductances decay, then receive this step's input
+    spikes and the previous step's network spikes; each neuron takes one exact step."""
+    n_steps, n_e, n_i = inp.shape[0], w_in.shape[1], w_ei.shape[1]
+    a_e, a_i = math.exp(-dt / tau_e), math.exp(-dt / tau_i)
+    pops = {
+        "e": {
+            "p": exc,
+            "v": [exc.v_rest] * n_e,
+            "ge": [0.0] * n_e,
+            "gi": [0.0] * n_e,
+            "ref": [0] * n_e,
+            "spikes": np.zeros((n_steps, n_e), bool),
+        },
+        "i": {
+            "p": inh,
+            "v": [inh.v_rest] * n_i,
+            "ge": [0.0] * n_i,
+            "gi": [0.0] * n_i,
+            "ref": [0] * n_i,
+            "spikes": np.zeros((n_steps, n_i), bool),
+        },
+    }
+    for k in range(n_steps):
+        for pop in pops.values():
+            pop["ge"] = [g * a_e for g in pop["ge"]]
+            pop["gi"] = [g * a_i for g in pop["gi"]]
+        e, i = pops["e"], pops["i"]
+        for j in range(n_e):
+            e["ge"][j] += sum(w_in[s, j] for s in range(inp.shape[1]) if inp[k, s])
+            if k > 0:
+                e["gi"][j] += sum(w_ie[s, j] for s in range(n_i) if i["spikes"][k - 1, s])
+        for j in range(n_i):
+            if k > 0:
+                i["ge"][j] += sum(w_ei[s, j] for s in range(n_e) if e["spikes"][k - 1, s])
+        for pop in pops.values():
+            p = pop["p"]
+            g_l, c_m = 1000.0 / p.r_m, 1000.0 * p.tau_m / p.r_m
+            for j in range(len(pop["v"])):
+                if pop["ref"][j] > 0:
+                    pop["ref"][j] -= 1
+                    continue
+                g = g_l + pop["ge"][j] + pop["gi"][j]
+                target = (g_l * p.v_rest + pop["ge"][j] * p.e_exc + pop["gi"][j] * p.e_inh) / g
+                pop["v"][j] = target + (pop["v"][j] - target) * math.exp(-dt * g / c_m)
+                if pop["v"][j] >= p.v_th:
+                    pop["spikes"][k, j] = True
+                    pop["v"][j] = p.v_reset
+                    pop["ref"][j] = round(p.t_ref / dt)
+    return pops["e"]["spikes"], pops["i"]["spikes"]
+
+
+def test_ei_kernel_matches_slow_python_reference():
+    rng = np.random.default_rng(8)
+    exc, inh = LIFParams(), LIFParams(t_ref=1.0)
+    n_in, n_e, n_i, dt = 30, 12, 5, 0.1
+    inp = rng.random((600, n_in)) < 0.01
+    w_in = (rng.random((n_in, n_e)) < 0.5) * 3.0
+    w_ei = (rng.random((n_e, n_i)) < 0.5) * 4.0
+    w_ie = (rng.random((n_i, n_e)) < 0.5) * 6.0
+    exc_spikes = np.zeros((600, n_e), bool)
+    inh_spikes = np.zeros((600, n_i), bool)
+    synapses._ei_run(exc, inh, dt, 5.0, 10.0, inp, w_in, w_ei, w_ie, exc_spikes, inh_spikes)
+    ref_e, ref_i = reference_ei(exc, inh, dt, 5.0, 10.0, inp, w_in, w_ei, w_ie)
+    assert ref_e.sum() > 5 and ref_i.sum() > 0
+    np.testing.assert_array_equal(exc_spikes, ref_e)
+    np.testing.assert_array_equal(inh_spikes, ref_i)
