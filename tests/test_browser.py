@@ -160,15 +160,21 @@ def test_student_runs_notebook_moves_a_slider_and_answers_the_quiz(jupyterlab):
             # The closing quiz: answer question 1 (E_Na, numerical) right, then see the verdict.
             question = page.locator(".widget-vbox", has_text="Question 1 of").last
             question.scroll_into_view_if_needed()
-            question.locator("input[type=text]").first.fill("58.1")
-            question.get_by_role("button", name="Submit").click()
+            answer_box = question.locator("input[type=text]").first
+
+            def submit(text):
+                answer_box.fill(text)
+                answer_box.press("Tab")  # commit the value to the kernel before submitting
+                page.wait_for_timeout(1000)
+                question.get_by_role("button", name="Submit").click()
+
+            submit("58.1")
             page.wait_for_function(
                 "(el) => el.innerText.includes('Correct.')",
                 arg=question.element_handle(),
                 timeout=60_000,
             )
-            question.locator("input[type=text]").first.fill("-58")
-            question.get_by_role("button", name="Submit").click()
+            submit("-58")
             page.wait_for_function(
                 "(el) => el.innerText.includes('Not quite: your value is too low')",
                 arg=question.element_handle(),

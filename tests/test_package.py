@@ -114,6 +114,17 @@ def test_notebooks_name_their_kernel_so_jupyterlab_opens_them_without_asking():
         assert kernelspec.get("name") == "python3", path.name
 
 
+def test_every_notebook_ends_with_its_quiz_and_the_bank_exists():
+    from snnedu.exercises.quiz import load_bank
+
+    for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        last = json.loads(path.read_text(encoding="utf-8"))["cells"][-1]
+        source = "".join(last["source"])
+        assert last["cell_type"] == "code" and "quiz_panel(" in source, path.name
+        bank = source.split('quiz_panel("')[1].split('"')[0]
+        assert len(load_bank(bank).questions) >= 5, path.name
+
+
 def test_readme_commands_are_the_ones_ci_runs():
     out = subprocess.run(
         [sys.executable, str(ROOT / ".ci" / "readme_command.py"), "test"],
