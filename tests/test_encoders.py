@@ -186,3 +186,18 @@ def test_coding_checks_accept_the_reference_and_reject_wrong_answers():
     assert not check("coding.poisson_cv", 0.0)
     assert check("coding.latency", lambda pixel, t_max: t_max * (1 - pixel / 255))
     assert not check("coding.latency", lambda pixel, t_max: t_max * pixel / 255)
+
+
+def test_raster_offset_stacks_populations():
+    import matplotlib.pyplot as plt
+
+    from snnedu.plot.spikes import plot_raster
+
+    a = np.zeros((5, 3), dtype=bool)
+    a[1, 2] = True
+    fig, ax = plt.subplots()
+    plot_raster(a, 1.0, ax=ax)
+    dots = plot_raster(a, 1.0, ax=ax, offset=3)
+    np.testing.assert_array_equal(dots.get_offsets(), [[1.0, 5.0]])
+    assert ax.get_ylim() == (-0.5, 5.5)
+    plt.close(fig)

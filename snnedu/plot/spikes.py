@@ -12,15 +12,22 @@ import numpy as np
 from snnedu.core.spikes import as_raster, population_rate_hz
 
 
-def raster_points(spikes, dt: float, t0: float = 0.0) -> np.ndarray:
+def raster_points(spikes, dt: float, t0: float = 0.0, offset: int = 0) -> np.ndarray:
     """``(n_spikes, 2)`` array of (time [ms], neuron index) for every spike in a raster; the
     form :meth:`~matplotlib.collections.PathCollection.set_offsets` takes (widgets use it)."""
     steps, neurons = np.nonzero(as_raster(spikes))
-    return np.column_stack([t0 + steps * dt, neurons]).astype(float)
+    return np.column_stack([t0 + steps * dt, neurons + offset]).astype(float)
 
 
 def plot_raster(
-    spikes, dt: float, ax=None, t0: float = 0.0, color: str = "k", markersize: float = 2.0, **kwargs
+    spikes,
+    dt: float,
+    ax=None,
+    t0: float = 0.0,
+    color: str = "k",
+    markersize: float = 2.0,
+    offset: int = 0,
+    **kwargs,
 ):
     """Dot raster: one dot per spike at (time, neuron).
 
@@ -35,6 +42,8 @@ def plot_raster(
         Time of the first step [ms].
     color, markersize
         Dot colour and size [points].
+    offset : int
+        Added to the neuron index (to stack several populations in one raster).
     **kwargs
         Passed to ``ax.scatter``.
 
@@ -44,7 +53,7 @@ def plot_raster(
     """
     ax = plt.gca() if ax is None else ax
     spikes = as_raster(spikes)
-    points = raster_points(spikes, dt, t0)
+    points = raster_points(spikes, dt, t0, offset)
     ticks = spikes.shape[1] <= 50  # few neurons: vertical ticks; many: dots
     collection = ax.scatter(
         points[:, 0],
@@ -56,7 +65,8 @@ def plot_raster(
         **kwargs,
     )
     ax.set_xlim(t0, t0 + spikes.shape[0] * dt)
-    ax.set_ylim(-0.5, spikes.shape[1] - 0.5)
+    low, high = ax.get_ylim() if offset else (np.inf, -np.inf)
+    ax.set_ylim(min(low, offset - 0.5), max(high, offset + spikes.shape[1] - 0.5))
     ax.set_xlabel("time [ms]")
     ax.set_ylabel("neuron")
     return collection
