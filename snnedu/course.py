@@ -6,7 +6,15 @@ checkout it is the repository's ``notebooks/`` and ``exercises/`` folders.
 
 from __future__ import annotations
 
+import os
 import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 _PACKAGE = Path(__file__).resolve().parent
@@ -50,3 +58,54 @@ def copy_course(destination: str | Path, overwrite: bool = False) -> Path:
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, target)
     return destination
+
+
+@contextmanager
+def serve_course(
+    folder: str | Path, token: str, log_file: str | Path | None = None, timeout: float = 120.0
+) -> Iterator[str]:
+    """Run JupyterLab on localhost serving ``folder`` and yield its base URL; stop it on exit.
+
+    Used by the browser test and the README figure script. The server listens on 127.0.0.1
+    only, on a free port, and exposes ``window.jupyterapp`` so a browser driver can run
+    notebook commands.
+    """
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    log = open(log_file or os.devnull, "w")  # closed in the finally below
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "jupyterlab",
+            "--no-browser",
+            "--allow-root",
+            f"--port={port}",
+            "--ServerApp.ip=127.0.0.1",
+            f"--IdentityProvider.token={token}",
+            f"--ServerApp.root_dir={Path(folder).resolve()}",
+            "--LabApp.expose_app_in_browser=True",
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                urllib.request.urlopen(f"{url}/api/status?token={token}", timeout=2)
+                break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"JupyterLab did not start (log: {log_file})") from None
+                time.sleep(0.5)
+        yield url
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        log.close()

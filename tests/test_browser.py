@@ -11,15 +11,10 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 
 import pytest
 
-from snnedu.course import copy_course
+from snnedu.course import copy_course, serve_course
 
 pytestmark = pytest.mark.browser
 
@@ -37,12 +32,6 @@ CHROMIUM_FLAGS = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture
 def jupyterlab(tmp_path):
     """A JupyterLab server on localhost serving a fresh copy of the course; yields its URL."""
@@ -51,49 +40,8 @@ def jupyterlab(tmp_path):
             pytest.fail("Chromium is not installed; .ci/run installs Debian's chromium package")
         pytest.skip("Chromium is not installed (apt-get install chromium)")
     course = copy_course(tmp_path / "course")
-    port = _free_port()
-    env = dict(
-        os.environ,
-        JUPYTER_CONFIG_DIR=str(tmp_path / "config"),
-        JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"),
-    )
-    log = open(tmp_path / "jupyterlab.log", "w")  # closed in the finally below
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "jupyterlab",
-            "--no-browser",
-            "--allow-root",
-            f"--port={port}",
-            "--ServerApp.ip=127.0.0.1",
-            f"--IdentityProvider.token={TOKEN}",
-            f"--ServerApp.root_dir={course}",
-            "--LabApp.expose_app_in_browser=True",
-        ],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        env=env,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                urllib.request.urlopen(f"{url}/api/status?token={TOKEN}", timeout=2)
-                break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    pytest.fail(
-                        "JupyterLab did not start:\n"
-                        + (tmp_path / "jupyterlab.log").read_text()[-3000:]
-                    )
-                time.sleep(0.5)
+    with serve_course(course, TOKEN, log_file=tmp_path / "jupyterlab.log") as url:
         yield url
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-        log.close()
 
 
 CELL_ERRORS = """() => {
