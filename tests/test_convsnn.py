@@ -2,6 +2,7 @@
 filters against their formulas, STDP on a toy pattern, encoders, reproducibility, errors, CLI,
 widgets."""
 
+import functools
 import math
 
 import numpy as np
@@ -15,15 +16,21 @@ from snnedu.networks import convsnn
 T = 15
 
 
+@functools.cache
+def _offline_digits():
+    data = load_offline_digits("train")  # a few seconds: load once per test session
+    return data.images[:120].copy(), data.labels[:120].copy()
+
+
 @pytest.fixture
 def digits():
-    data = load_offline_digits("train")
-    return data.images[:120], data.labels[:120]
+    images, labels = _offline_digits()
+    return images.copy(), labels.copy()
 
 
 @pytest.fixture
 def tiny_2018():
-    return convsnn.Conv2018Params(conv1_maps=6, conv2_maps=10, epochs1=1, epochs2=1)
+    return convsnn.Conv2018Params(conv1_maps=6, conv2_maps=10, epochs1=1, epochs2=1, svm_c=1.0)
 
 
 @pytest.fixture
@@ -272,7 +279,7 @@ def test_pixel_latency_code_is_monotone_with_the_chosen_polarity(brighter_first)
 
 
 def test_seeded_2018_training_is_reproducible_and_the_seed_matters(digits, tiny_2018):
-    images, labels = digits
+    images, labels = digits[0][:60], digits[1][:60]
     runs = [
         convsnn.train_convsnn_2018(
             images, labels, tiny_2018, rng=np.random.default_rng(s), readout=False
@@ -292,6 +299,23 @@ def test_2018_network_learns_and_reads_out_digits(digits, tiny_2018):
     assert convsnn.convergence_index(model.w1) < 0.1  # weights moved from 0.8 towards 0 or 1
     assert convsnn.evaluate(model, images[:100], labels[:100]) > 0.5  # chance is 0.1
     assert convsnn.count_parameters(model)["conv1 (STDP)"] == 6 * 2 * 5 * 5
+
+
+@pytest.mark.parametrize("readout", ["latency", "spikes", "potential"])
+def test_2018_readout_features_lie_in_unit_range_and_latency_ranks_spike_times(
+    digits, tiny_2018, readout
+):
+    images, labels = digits
+    p = tiny_2018._replace(readout=readout, readout_pool1=0)
+    model = convsnn.train_convsnn_2018(
+        images[:30], labels[:30], p, rng=np.random.default_rng(0), readout=False
+    )
+    x = convsnn.features_2018(model, images[:4])
+    assert x.shape == (4, 10 if readout == "potential" else 10 * 9 * 9)
+    assert x.min() >= 0 and x.max() <= 1
+    if readout == "latency":
+        pool2 = convsnn.layer_times_2018(model, images[0])["pool2"].ravel()
+        np.testing.assert_allclose(x[0], np.where(pool2 < T, (T - pool2) / T, 0), rtol=1e-6)
 
 
 def test_2016_network_features_are_pooled_over_scales(digits, tiny_2016):
@@ -359,7 +383,13 @@ def test_bad_inputs_raise_clear_value_errors(digits, tiny_2018):
 # CLI and widgets
 
 
-def test_cli_trains_saves_and_evaluates_a_tiny_network(tmp_path, capsys):
+def test_cli_trains_saves_and_evaluates_a_tiny_network(tmp_path, capsys, digits):
+    from snnedu.data import write_idx
+
+    images, labels = digits
+    for prefix in ("train", "t10k"):
+        write_idx(tmp_path / f"{prefix}-images-idx3-ubyte.gz", images[:80])
+        write_idx(tmp_path / f"{prefix}-labels-idx1-ubyte.gz", labels[:80])
     out = tmp_path / "tiny.npz"
     status = main(
         [
@@ -368,7 +398,9 @@ def test_cli_trains_saves_and_evaluates_a_tiny_network(tmp_path, capsys):
             "--network",
             "2018",
             "--dataset",
-            "offline",
+            "mnist",
+            "--data-dir",
+            str(tmp_path),
             "--n",
             "80",
             "--maps",
@@ -382,7 +414,8 @@ def test_cli_trains_saves_and_evaluates_a_tiny_network(tmp_path, capsys):
         ]
     )
     assert status == 0 and out.exists()
-    assert main(["conv", "eval", str(out), "--dataset", "offline", "--n", "40"]) == 0
+    evaluate = ["conv", "eval", str(out), "--dataset", "mnist", "--data-dir", str(tmp_path)]
+    assert main([*evaluate, "--n", "40"]) == 0
     assert "test accuracy on 40" in capsys.readouterr().out
     assert main(["conv", "eval", str(tmp_path / "missing.npz")]) == 2
 
@@ -416,3 +449,22 @@ def test_widgets_update_headless(digits, tiny_2018, tiny_2016):
     panel16.controls["scale"].value = 1
     s1 = panel16.figure.axes[2].images[0].get_array()  # S1 at 50 %: a 14-px image
     assert np.all(np.ma.getmaskarray(s1)[14:, :]) and not np.all(np.ma.getmaskarray(s1))
+
+
+def test_exercise_checks_accept_independent_answers_and_reject_wrong_ones():
+    from snnedu.exercises import check
+
+    def block_min(times, window):
+        times = np.asarray(times)
+        h, w = times.shape
+        return times.reshape(h // window, window, w // window, window).min(axis=(1, 3))
+
+    assert check("convsnn.first_spike_pool", block_min)
+    assert not check(
+        "convsnn.first_spike_pool", lambda times, window: np.asarray(times)[::window, ::window]
+    )
+    assert check("convsnn.conv1_weights", 32 * 2 * 5 * 5)
+    assert check("convsnn.alexnet_ratio", 60e6 / (32 * 2 * 25 + 150 * 32 * 4))
+    assert check("convsnn.stdp_ltp", 0.004 * 0.5 * 0.5)
+    assert check("convsnn.first_bin_size", 61 // 15)
+    assert not check("convsnn.conv1_weights", None)

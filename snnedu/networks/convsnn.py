@@ -26,16 +26,22 @@ of a prototype is the largest potential its S2 neurons reach (threshold ∞ at r
       → conv1 (STDP, lateral inhibition, k-WTA) → first-spike pool
       → conv2 (STDP, lateral inhibition, k-WTA) → first-spike pool → linear SVM
 
-The defaults follow the SpykeTorch reproduction (Mozafari et al. 2019, ``KheradpishehDeep.py``):
+The STDP part follows the SpykeTorch reproduction (Mozafari et al. 2019, ``KheradpishehDeep.py``):
 15 time bins; DoG threshold 50 and 17×17 local normalisation; conv1 32 maps 5×5, threshold 10,
 k = 5, radius 2, learning rate doubled every 500 images up to a⁺ = 0.15 (a⁻ = 0.75 a⁺);
-conv2 150 maps 2×2, threshold 1, k = 8, radius 1; pooled binary spike features
-(150 × 9 × 9) → ``LinearSVC(C=2.4)``. Where the paper differs (30 bins; 30 and 100 maps; 5×5
-conv2 with threshold 10; fixed rates; global max of conv2 potentials with threshold ∞ as the 100
-features) :data:`PAPER_2018` sets the paper's values. The number of epochs per layer is ours:
-the paper stops a layer when the convergence index ``C = mean w(1 − w)`` falls below 0.01;
-SpykeTorch runs 2 and 20 epochs over 60,000 images; we default to 2 and 4 epochs over the
-training set given (10,000 images → a few minutes on two cores).
+conv2 150 maps 2×2, threshold 1, k = 8, radius 1. Where the paper differs (30 bins; 30 and 100
+maps; 5×5 conv2 with threshold 10; fixed rates; global max of conv2 potentials with threshold ∞
+as the 100 features) :data:`PAPER_2018` sets the paper's values.
+
+The readout is ours, for a 10,000-image training set: SpykeTorch feeds the pooled conv2 spikes
+as 0/1 (150 × 9 × 9 features) to ``LinearSVC(C=2.4)`` (``readout="spikes"``); we keep *when*
+each pooled neuron fired, ``(n_steps − t) / n_steps`` (``readout="latency"``: earlier = more
+evidence, the network's own code), append the pool1 spikes pooled again over 3×3 px, and
+regularise more (``svm_c``). On the development split (10,000 / 5,000 MNIST images) this lifts
+the test accuracy from 96.0 % (SpykeTorch's readout) to the figure printed by
+``benchmarks/bench_convsnn.py``. The number of epochs per layer is ours as well: the paper stops a
+layer when the convergence index ``C = mean w(1 − w)`` falls below 0.01; SpykeTorch runs 2 and 20
+epochs over 60,000 images; we default to 2 and 4 epochs over the training set given.
 
 >>> import numpy as np
 >>> from snnedu.data import load_offline_digits
@@ -44,7 +50,7 @@ training set given (10,000 images → a few minutes on two cores).
 >>> model = train_convsnn_2018(data.images[:200], data.labels[:200], small,
 ...                            rng=np.random.default_rng(0))
 >>> features_2018(model, data.images[:3]).shape
-(3, 1296)
+(3, 1496)
 """
 
 from __future__ import annotations
@@ -106,7 +112,9 @@ class Conv2018Params(NamedTuple):
     conv2_radius: int = 1  # px
     pool2_window: int = 2  # px (stride = window)
     pool2_pad: int = 1  # px
-    readout: str = "spikes"  # "spikes": pooled conv2 spikes; "potential": global max of V
+    readout: str = "latency"  # pooled conv2 spikes: "latency" (earliness) or "spikes" (0/1);
+    #                           "potential": per map, global max of V with threshold ∞ (paper)
+    readout_pool1: int = 3  # px; also read pool1 out through this first-spike pool (0 = off)
     a_plus: float = 0.004  # LTP rate
     a_minus: float = 0.003  # LTD rate (subtracted)
     a_plus_max: float = 0.15  # cap of the adaptive conv1 rate
@@ -115,7 +123,7 @@ class Conv2018Params(NamedTuple):
     w_std: float = 0.05
     epochs1: int = 2  # passes over the training images for conv1
     epochs2: int = 4  # passes for conv2
-    svm_c: float = 2.4  # LinearSVC regularisation
+    svm_c: float = 0.01  # LinearSVC regularisation (SpykeTorch: 2.4 with readout="spikes")
 
 
 PAPER_2018 = Conv2018Params(
@@ -127,10 +135,16 @@ PAPER_2018 = Conv2018Params(
     conv2_window=5,
     conv2_v_th=10.0,
     readout="potential",
+    readout_pool1=0,
     adapt_every=0,
+    svm_c=2.4,
 )
-"""The architecture as the K2018 paper states it (Table for MNIST, §3.3); the DoG threshold,
+"""The architecture and readout as the K2018 paper states them (MNIST, §3.3); the DoG threshold,
 the epochs and the winner counts are not in the paper and keep the reproduction's values."""
+
+SPYKETORCH_2018 = Conv2018Params(readout="spikes", readout_pool1=0, svm_c=2.4)
+"""SpykeTorch's ``KheradpishehDeep.py`` throughout, readout included (0/1 pooled conv2 spikes,
+``LinearSVC(C=2.4)``)."""
 
 
 class Conv2016Params(NamedTuple):
@@ -300,9 +314,12 @@ def features_2018(model: Conv2018Model, images) -> np.ndarray:
 
     Returns
     -------
-    features : array (n, n_features)
-        ``readout="spikes"``: 1.0 where a pooled conv2 neuron fired (maps × rows × columns);
-        ``"potential"``: per conv2 map, the largest potential reached with threshold ∞.
+    features : float32 array (n, n_features), values in [0, 1]
+        ``readout="latency"``: ``(n_steps − t) / n_steps`` of each pooled conv2 neuron (maps ×
+        rows × columns; earlier spike → larger, silent → 0); ``"spikes"``: 1 where it fired
+        (SpykeTorch); ``"potential"``: per conv2 map, the largest potential reached with
+        threshold ∞, divided by the kernel size (K2018). With ``readout_pool1 > 0`` the pool1
+        spikes, pooled again over ``readout_pool1`` px, are appended in the same code.
     """
     p = model.params
     encoded = encode_dog_latency(images, p)
@@ -313,14 +330,30 @@ def features_2018(model: Conv2018Model, images) -> np.ndarray:
     if p.readout == "potential":
         out = np.empty((n, p.conv2_maps))
         _potential_batch(pooled, model.w2, p.n_steps, pad, h2, w2, out)
-        return out
-    hp = (h2 + 2 * p.pool2_pad - p.pool2_window) // p.pool2_window + 1
-    wp = (w2 + 2 * p.pool2_pad - p.pool2_window) // p.pool2_window + 1
-    out = np.empty((n, p.conv2_maps, hp, wp), dtype=np.int16)
-    _spike_times_batch(
-        pooled, model.w2, p.conv2_v_th, p.n_steps, pad, h2, w2, p.pool2_window, p.pool2_pad, out
-    )
-    return (out < p.n_steps).reshape(n, -1).astype(np.float32)
+        parts = [(out / model.w2[0].size).astype(np.float32)]
+    else:
+        hp = (h2 + 2 * p.pool2_pad - p.pool2_window) // p.pool2_window + 1
+        wp = (w2 + 2 * p.pool2_pad - p.pool2_window) // p.pool2_window + 1
+        out = np.empty((n, p.conv2_maps, hp, wp), dtype=np.int16)
+        _spike_times_batch(
+            pooled, model.w2, p.conv2_v_th, p.n_steps, pad, h2, w2, p.pool2_window, p.pool2_pad, out
+        )
+        parts = [_spike_code(out.reshape(n, -1), p)]
+    if p.readout_pool1 > 0:
+        window = p.readout_pool1
+        extra = np.empty(
+            (n, p.conv1_maps, (h - window) // window + 1, (w - window) // window + 1),
+            dtype=np.int16,
+        )
+        _pool_batch(pooled, window, p.n_steps, extra)
+        parts.append(_spike_code(extra.reshape(n, -1), p))
+    return np.hstack(parts) if len(parts) > 1 else parts[0]
+
+
+def _spike_code(times, p) -> np.ndarray:
+    if p.readout == "spikes":
+        return (times < p.n_steps).astype(np.float32)
+    return ((p.n_steps - times) / p.n_steps).astype(np.float32)
 
 
 def layer_times_2018(model: Conv2018Model, image) -> dict[str, np.ndarray]:
@@ -456,12 +489,12 @@ def train_convsnn_2016(
 
 def features_2016(model: Conv2016Model, images) -> np.ndarray:
     """C2 features: for each prototype, the largest S2 potential over positions and scales
-    (threshold ∞), float array (n, s2_maps)."""
+    (threshold ∞) divided by the kernel size, float32 array (n, s2_maps)."""
     p = model.params
     c1, c1_sizes = c1_times_2016(images, p)
     out = np.empty((c1.shape[0], p.s2_maps))
     _c2_batch(c1, model.w2, p.n_steps, p.s2_window // 2, c1_sizes, out)
-    return out
+    return (out / model.w2[0].size).astype(np.float32)
 
 
 def layer_times_2016(model: Conv2016Model, image) -> dict[str, np.ndarray]:
@@ -597,10 +630,8 @@ def fit_readout(model, images, labels, c: float | None = None):
     if np.unique(labels).size < 2:
         raise ValueError("the readout needs images of at least two classes.")
     x = features(model, images)
-    if isinstance(model, Conv2018Model) and model.params.readout == "spikes":
-        x = sparse.csr_matrix(x)
-    else:
-        x = _standardise(x)
+    if isinstance(model, Conv2018Model) and model.params.readout != "potential":
+        x = sparse.csr_matrix(x)  # few neurons fire: sparse is faster and smaller
     svm = LinearSVC(
         C=model.params.svm_c if c is None else float(c), max_iter=5000, dual=True, random_state=0
     )
@@ -624,8 +655,6 @@ def predict(model, images) -> np.ndarray:
     if model.readout_w.size == 0:
         raise ValueError("this model has no readout yet; call fit_readout(model, images, labels).")
     x = features(model, images)
-    if not (isinstance(model, Conv2018Model) and model.params.readout == "spikes"):
-        x = _standardise(x)
     return np.argmax(x @ model.readout_w.T + model.readout_b, axis=1)
 
 
@@ -804,6 +833,12 @@ def _spike_times_batch(pooled, w2, v_th, n_steps, pad, h2, w2_, window, pool_pad
 
 
 @parallel_jit
+def _pool_batch(times, window, n_steps, out):
+    for i in prange(times.shape[0]):
+        _pool(times[i : i + 1], window, window, 0, n_steps, out[i : i + 1])
+
+
+@parallel_jit
 def _potential_batch(pooled, w2, n_steps, pad, h2, w2_, out):
     for i in prange(pooled.shape[0]):
         t = np.empty((1, w2.shape[0], h2, w2_), np.int16)
@@ -910,12 +945,6 @@ def _resize_matrix(n_in: int, n_out: int) -> np.ndarray:
     return matrix
 
 
-def _standardise(x: np.ndarray) -> np.ndarray:
-    # potentials grow with the number of weights; a fixed scale keeps the SVM well conditioned
-    scale = np.max(np.abs(x)) if x.size else 1.0
-    return x / (scale if scale > 0 else 1.0)
-
-
 def _init_weights(rng, shape, p) -> np.ndarray:
     return np.clip(rng.normal(p.w_mean, p.w_std, size=shape), 0.0, 1.0)
 
@@ -986,8 +1015,8 @@ def _check_2018(p: Conv2018Params) -> Conv2018Params:
         "epochs2",
     ):
         _whole(p, name, 0)
-    if p.readout not in ("spikes", "potential"):
-        raise ValueError(f"readout must be 'spikes' or 'potential', got {p.readout!r}.")
+    if p.readout not in ("latency", "spikes", "potential"):
+        raise ValueError(f"readout must be 'latency', 'spikes' or 'potential', got {p.readout!r}.")
     for name in ("conv1_v_th", "conv2_v_th"):
         if not getattr(p, name) > 0:
             raise ValueError(f"{name} must be > 0, got {getattr(p, name)!r}.")
