@@ -71,7 +71,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--neurons", type=int, default=10_000)
     parser.add_argument("--duration", type=float, default=1000.0, help="model time [ms]")
-    parser.add_argument("--repeats", type=int, default=3, help="kernel runs (best is shown)")
+    parser.add_argument("--repeats", type=int, default=5, help="kernel runs (best is shown)")
     parser.add_argument("--skip-numpy", action="store_true", help="do not run the numpy loop")
     args = parser.parse_args(argv)
     n, duration = args.neurons, args.duration

@@ -149,7 +149,8 @@ def simulate_lif(
     Parameters
     ----------
     i_ext : float, array (n,) or array (n_steps, n)
-        External current [pA]: constant per neuron, or one row per time step.
+        External current [pA]: constant per neuron (shape (n,) or (1, n)), or one row per
+        time step.
     params : LIFParams
     dt : float
         Time step [ms].
@@ -187,7 +188,7 @@ def simulate_lif(
                     "give every input the same number of columns."
                 )
             n = width
-        if array.ndim == 2:
+        if array.ndim == 2 and array.shape[0] > 1:  # (1, n) is a constant per neuron
             if rows is not None and array.shape[0] != rows:
                 raise ValueError(f"{name} has {array.shape[0]} time steps, another input {rows}.")
             rows = array.shape[0]
