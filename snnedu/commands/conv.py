@@ -88,7 +88,11 @@ def _train(args) -> int:
     rng = np.random.default_rng(args.seed)
     start = time.perf_counter()
     if args.network == "2018":
-        params = convsnn.Conv2018Params()
+        params = {
+            "default": convsnn.Conv2018Params(),
+            "spyketorch": convsnn.SPYKETORCH_2018,
+            "paper": convsnn.PAPER_2018,
+        }[args.preset]
         if args.epochs:
             params = params._replace(epochs1=args.epochs[0], epochs2=args.epochs[-1])
         if args.maps:
