@@ -1,6 +1,7 @@
 """`snnedu mnist train|eval` on a tiny run in a temporary folder."""
 
 import numpy as np
+from mnist_fake import write_fake_mnist
 
 from snnedu.cli import main
 from snnedu.networks.diehl_cook import load_diehl_cook, read_metadata
@@ -8,7 +9,8 @@ from snnedu.networks.diehl_cook import load_diehl_cook, read_metadata
 
 def test_train_resume_and_eval_a_tiny_network(tmp_path, capsys):
     out = tmp_path / "net.npz"
-    common = ["--dataset", "offline", "--no-progress", "--seed", "1"]
+    data = str(write_fake_mnist(tmp_path / "data"))
+    common = ["--dataset", "mnist", "--data-dir", data, "--no-progress", "--seed", "1"]
     status = main(
         [
             "mnist",

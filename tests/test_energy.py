@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from mnist_fake import bars
 
 from snnedu.energy import EnergyParams, SpikeBudget, energy_per_image, spike_budget
 from snnedu.networks import diehl_cook as dc
@@ -27,7 +28,7 @@ def test_the_lectures_spikes_only_count_excludes_inputs_on_request():
 
 
 def test_spike_budget_is_the_mean_over_images_of_the_networks_counts():
-    images = dc.load_dataset_or_offline("mnist", "test")[0].images[:6]
+    images = bars(6, np.random.default_rng(0))[0]
     net = dc.init_diehl_cook(10, rng=np.random.default_rng(0))
     responses = dc.respond_diehl_cook(net, images, np.random.default_rng(1))
     budget = spike_budget(responses, net.n)

@@ -1,15 +1,17 @@
 """The sweep: a tiny grid on a local Dask cluster, one table out."""
 
 import pytest
+from mnist_fake import write_fake_mnist
 
 from snnedu.networks import sweep
 
 
 def test_tiny_grid_runs_on_a_local_dask_cluster_and_fills_one_table(tmp_path):
     distributed = pytest.importorskip("dask.distributed")
+    data = write_fake_mnist(tmp_path / "data")
     jobs = sweep.sweep_jobs(
         sizes=[4, 6], rules=["triplet", "power_law"], seeds=[0], passes=1,
-        dataset="offline", n_train=12, n_test=10,
+        dataset="mnist", data_dir=data, n_train=12, n_test=10,
     )  # fmt: skip
     seen = []
     with distributed.LocalCluster(n_workers=2, processes=True, threads_per_worker=1,
@@ -24,8 +26,9 @@ def test_tiny_grid_runs_on_a_local_dask_cluster_and_fills_one_table(tmp_path):
     assert list(back[0]) == list(sweep.COLUMNS)
 
 
-def test_a_job_is_reproducible_from_its_seed():
-    job = sweep.SweepJob(5, "triplet", 3, 1, "offline", None, 10, 8)
+def test_a_job_is_reproducible_from_its_seed(tmp_path):
+    data = str(write_fake_mnist(tmp_path / "data"))
+    job = sweep.SweepJob(5, "triplet", 3, 1, "mnist", data, 10, 8)
     a, b = sweep.run_job(job), sweep.run_job(job)
     assert a["accuracy"] == b["accuracy"] and a["spikes_per_image"] == b["spikes_per_image"]
 
