@@ -42,7 +42,7 @@ def numpy_baseline(net: dc.DiehlCookNetwork, images, rng) -> float:
     n = net.n
     w = net.w.copy()
     theta = net.theta.copy()
-    delay = np.clip(np.rint(net.delays / q.dt).astype(int), 0, round(p.delay_max / q.dt))
+    delay = np.clip(np.floor(net.delays / q.dt).astype(int), 0, round(p.delay_max / q.dt))
     ring = np.zeros((delay.max() + 1, n))
     cols = np.arange(n)
     v_e = np.full(n, p.v_rest_exc)

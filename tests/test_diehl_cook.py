@@ -30,7 +30,7 @@ def reference_train(net: dc.DiehlCookNetwork, images) -> tuple[list, np.ndarray,
     n = net.n
     w = net.w.copy()
     theta = net.theta.copy()
-    delay = np.clip(np.rint(net.delays / q.dt).astype(int), 0, round(p.delay_max / q.dt))
+    delay = np.clip(np.floor(net.delays / q.dt).astype(int), 0, round(p.delay_max / q.dt))
     st = net.state
     v_e, v_i = st.v_exc.copy(), st.v_inh.copy()
     ge_e, gi_e, ge_i = st.g_e_exc.copy(), st.g_i_exc.copy(), st.g_e_inh.copy()

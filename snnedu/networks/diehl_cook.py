@@ -37,12 +37,17 @@ Numerics (what the kernel does, exactly)
   neurons are held at ``v_reset``, thresholds are tested; (2) excitatory spikes: STDP update of
   their 784 input weights, traces set to 1, ``g_e`` of their inhibitory partner += 10.4;
   (3) inhibitory spikes: ``g_i`` += 17 in all other excitatory neurons; (4) input spikes
-  that *arrive* now (emitted ``delay`` steps ago): ``g_e += w`` with the weight at arrival,
-  then the presynaptic STDP update and the presynaptic trace; (5) traces decay one step.
+  emitted now add their weights to the ring of future ``g_e``; this step's slot is added to
+  ``g_e``; synapses whose spike arrives now (emitted ``delay`` steps ago) get the
+  presynaptic STDP update (skipped while the neuron's ``x_post1`` is 0, i.e. below
+  ``ProtocolParams.trace_floor`` at the end of an attempt) and their trace; (5) traces decay.
 - Input spikes are event-driven: each input's spike steps are drawn as geometric gaps, which is
   exactly a Bernoulli draw with probability ``rate·dt`` in every step (Brian's ``PoissonGroup``)
   at the cost of one draw per spike instead of one per pixel per step.
-- Delays are whole steps: ``round(delay / dt)``, 0…20 steps for U[0, 10] ms.
+- Delays are whole steps, ``floor(delay / dt)`` (0…19 steps for U[0, 10) ms), and a spike's
+  conductance increments are written into a ring of future values when it is emitted, with
+  the weights of that moment — exactly what Brian 1's ``DelayConnection`` (the authors'
+  simulator) does. The presynaptic STDP update and trace happen when the spike arrives.
 - The presynaptic trace is lazy and kept per *input*, not per synapse: the trace of synapse
   (i, j) is the trace of input i delayed by that synapse's delay, ``x_pre(t) = X_i(t - d_ij)``,
   and ``X_i`` only changes when input i fires. Each input keeps its last ``max_delay + 2``
@@ -1292,7 +1297,7 @@ def _kernel_args(net: DiehlCookNetwork):
     n_decay = math.ceil(40.0 * net.stdp.tau_pre / q.dt) + 2
     decay_pre = np.exp(-np.arange(n_decay) * q.dt / net.stdp.tau_pre)
     max_delay = round(net.params.delay_max / q.dt)
-    steps = np.clip(np.rint(net.delays / q.dt).astype(np.int64), 0, max_delay)
+    steps = np.clip(np.floor(net.delays / q.dt).astype(np.int64), 0, max_delay)
     order = np.argsort(steps, axis=1, kind="stable").astype(np.int32)
     pos = np.argsort(order, axis=1, kind="stable").astype(np.int32)
     bstart = np.zeros((N_INPUTS, max_delay + 2), np.int32)
