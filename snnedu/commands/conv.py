@@ -39,6 +39,12 @@ def register(parser) -> None:
         help="feature maps per learned layer (2018: two numbers, 2016: one)",
     )
     train.add_argument(
+        "--preset",
+        choices=("default", "spyketorch", "paper"),
+        default="default",
+        help="2018: our readout (default), SpykeTorch's throughout, or the paper's architecture",
+    )
+    train.add_argument(
         "--darker-first",
         action="store_true",
         help="2016: darker pixels fire first (default: brighter first)",
