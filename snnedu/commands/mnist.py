@@ -157,7 +157,7 @@ def _train(args) -> int:
     if not result.completed:
         print(f"stopped after {trained.images_seen} images; saved to {output}. "
               f"Continue with: snnedu mnist train --output {output} --passes {args.passes} "
-              "--resume")  # fmt: skip
+              "--resume (and the same data options)")  # fmt: skip
         return 130
     log = trained.log
     print(f"trained {trained.n} neurons ({trained.rule}) on {trained.images_seen} images; "
