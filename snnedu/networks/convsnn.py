@@ -164,7 +164,7 @@ class Conv2016Params(NamedTuple):
     s1_v_th: float = 2.0  # S1 threshold (summed Gabor weights; a kernel's positive part is 6.1)
     c1_window: int = 3  # px
     c1_stride: int = 2  # px
-    s2_maps: int = 64  # learned prototypes (K2016: 1200)
+    s2_maps: int = 256  # learned prototypes (K2016: 1200)
     s2_window: int = 5  # px, over the 4 orientation maps of C1
     s2_v_th: float = 10.0  # summed S2 weights
     s2_k: int = 4  # learning winners per image (over all scales)
