@@ -48,7 +48,7 @@ def plot_profile(
     x = np.arange(stimulus.size) if x is None else np.asarray(x)
     (stim_line,) = ax.plot(x, stimulus, color="0.6", lw=3, label="stimulus")
     ax.set_xlabel("position [px]")
-    ax.set_ylabel("luminance")
+    ax.set_ylabel("luminance [0 = black, 1 = white]")
     twin = ax.twinx()
     lines = [stim_line]
     for k, (name, values) in enumerate(responses.items()):
