@@ -1288,7 +1288,7 @@ class _Layout(NamedTuple):
     order: np.ndarray  # int32 (784, n): neuron at sorted position b of row i
     pos: np.ndarray  # int32 (784, n): sorted position of neuron j in row i
     bstart: np.ndarray  # int32 (784, max_delay + 2): first position of each delay step
-    dsteps: np.ndarray  # int64 (784, n): delay of each synapse in steps (natural layout)
+    dsteps: np.ndarray  # int16 (784, n): delay of each synapse in steps (natural layout)
 
 
 def _kernel_args(net: DiehlCookNetwork):
@@ -1303,7 +1303,7 @@ def _kernel_args(net: DiehlCookNetwork):
     bstart = np.zeros((N_INPUTS, max_delay + 2), np.int32)
     for d in range(max_delay + 1):
         bstart[:, d + 1] = bstart[:, d] + (steps == d).sum(axis=1)
-    return decay_pre, _Layout(order, pos, bstart, steps)
+    return decay_pre, _Layout(order, pos, bstart, steps.astype(np.int16))
 
 
 def _to_kernel(net: DiehlCookNetwork, lay: _Layout) -> DiehlCookNetwork:
