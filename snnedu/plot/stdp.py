@@ -41,7 +41,7 @@ def plot_stdp_window(delta_t, dw, ax=None, measured=None, label: str = "analytic
     ax.axhline(0.0, color="0.7", lw=0.8)
     ax.axvline(0.0, color="0.7", lw=0.8)
     ax.set_xlabel("Δt = t_post − t_pre [ms]")
-    ax.set_ylabel("weight change Δw")
+    ax.set_ylabel("weight change Δw [1]")
     ax.legend(fontsize="small")
     return lines
 
