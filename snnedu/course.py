@@ -46,13 +46,12 @@ def copy_course(destination: str | Path, overwrite: bool = False) -> Path:
     root = course_root()
     for folder in ("notebooks", "exercises"):
         for source in sorted((root / folder).rglob("*")):
-            if (
-                source.is_dir()
-                or "__pycache__" in source.parts
-                or ".ipynb_checkpoints" in source.parts
-            ):
+            # regular files only: a kernel's socket or a cache is not course material
+            relative = source.relative_to(root / folder)
+            hidden = any(part.startswith((".", "__pycache__")) for part in relative.parts)
+            if not source.is_file() or hidden:
                 continue
-            target = destination / folder / source.relative_to(root / folder)
+            target = destination / folder / relative
             if target.exists() and not overwrite:
                 continue
             target.parent.mkdir(parents=True, exist_ok=True)

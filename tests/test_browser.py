@@ -92,7 +92,8 @@ def test_student_runs_notebook_moves_a_slider_and_answers_the_quiz(jupyterlab):
                 "xpath=ancestor::div[contains(@class,'jp-OutputArea-output')][1]"
             )
             figure = panel_output.locator("img").first
-            figure.wait_for(timeout=60_000)
+            figure.wait_for(state="attached", timeout=60_000)
+            figure.scroll_into_view_if_needed()
             before = figure.get_attribute("src")
             handle.focus()
             page.keyboard.press("ArrowRight")
