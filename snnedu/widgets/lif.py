@@ -73,6 +73,7 @@ def lif_panel(duration_ms: float = 300.0) -> Panel:
         )
     res = start["result"]
     trace = plot_voltage_threshold(res.t, res.v[:, 0], res.v_th[:, 0], res.spikes[:, 0], ax=ax_v)
+    ax_v.legend(frameon=False, loc="upper left", ncol=2, fontsize="small")  # clear of the trace
     plain = plot_fi_curve(
         CURRENTS, start["fi_plain"], ax=ax_f, label="no adaptation (θ = 0)", color="0.5"
     )

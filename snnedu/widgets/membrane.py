@@ -114,6 +114,7 @@ def pump_panel(concentrations: IonConcentrations = LECTURE_CONCENTRATIONS) -> Pa
     with plt.ioff():
         figure, axes = plt.subplots(1, 2, figsize=(10, 3.5), layout="constrained")
     lines = plot_pump_leak(run, axes=axes)
+    _at_least_span(axes[1], 10.0)
 
     def update(pump_scale, p_na_ratio, minutes):
         new = _pump_run(concentrations, pump_scale, p_na_ratio, minutes)
@@ -124,12 +125,21 @@ def pump_panel(concentrations: IonConcentrations = LECTURE_CONCENTRATIONS) -> Pa
         for ax in axes:
             ax.relim()
             ax.autoscale_view()
+        _at_least_span(axes[1], 10.0)
         latest["result"] = new
 
     latest = {"result": run}
     panel = Panel(figure, controls, update)
     panel.latest = latest
     return panel
+
+
+def _at_least_span(ax, span):
+    # a steady state would otherwise be autoscaled into a range of microvolts
+    low, high = ax.get_ylim()
+    if high - low < span:
+        middle = 0.5 * (low + high)
+        ax.set_ylim(middle - 0.5 * span, middle + 0.5 * span)
 
 
 def _pump_run(concentrations, pump_scale, p_na_ratio, minutes):
