@@ -53,7 +53,8 @@ function_check(
     "coding.latency",
     _latency,
     cases=[(255, 50.0), (128, 50.0), (10, 50.0), (200, 20.0), (1, 100.0)],
-    hint="Brighter pixels fire earlier: t = t_max · (1 − pixel / 255).",
+    hint="Brighter pixels fire earlier: 255 fires at t = 0, a pixel of 0 would fire at t_max, "
+    "and the time falls linearly in between.",
     rtol=1e-6,
     atol=1e-6,
 )

@@ -45,7 +45,8 @@ function_check(
         (0.95, 1.0, 1.0, _P),  # must be clipped at w_max
         (0.1, 0.7, 0.9, stdp.stdp_params("triplet")),
     ],
-    hint="w + η_post · x_pre · x_post2_before, then clip to [0, w_max] (np.clip or min/max).",
+    hint="Use the triplet rule's post-synaptic update from the text above (which traces does it "
+    "multiply?), then keep w inside [0, w_max].",
     rtol=1e-9,
     atol=1e-12,
 )
