@@ -455,6 +455,11 @@ def _present(
     n_ring = max_delay + 1
     ring = np.zeros((n_ring, n))
     act = np.empty(n, np.int64)  # neurons with x_post1 != 0
+    queue_max = 64  # queue arrivals while at most this many neurons are active
+    ev_cap = 4 * n_in if learn else 1
+    ev_i = np.empty((n_ring, ev_cap), np.int32)
+    ev_j = np.empty((n_ring, ev_cap), np.int32)
+    ev_n = np.zeros(n_ring, np.int64)
     is_act = np.zeros(n, np.bool_)
     margin_i = np.empty(n)
 
@@ -490,6 +495,8 @@ def _present(
             if is_act[j]:
                 act[n_act] = j
                 n_act += 1
+        queue_mode = n_act <= queue_max
+        ev_n[:] = 0
         for step in range(n_total):
             now = t0 + step
             # (1) integrate every neuron from the previous step's state; refractory neurons
@@ -554,6 +561,26 @@ def _present(
                     is_act[j] = True
                     act[n_act] = j
                     n_act += 1
+                    if learn and has_pre and queue_mode and n_act > queue_max:
+                        queue_mode = False  # many active neurons: check every arrival
+                        ev_n[:] = 0
+                    elif learn and has_pre and queue_mode:
+                        # spikes already in flight that reach this neuron from now on
+                        for s in range(max(0, step - max_delay), min(step - 1, n_present - 1) + 1):
+                            for k in range(ptr[s], ptr[s + 1]):
+                                i = idx[k]
+                                arrival = s + dsteps[i, j]
+                                if arrival >= step:
+                                    slot = arrival % n_ring
+                                    if ev_n[slot] == ev_cap:
+                                        queue_mode = False
+                                        ev_n[:] = 0
+                                        break
+                                    ev_i[slot, ev_n[slot]] = i
+                                    ev_j[slot, ev_n[slot]] = j
+                                    ev_n[slot] += 1
+                            if not queue_mode:
+                                break
                 if trace_add:
                     x_post1[j] += 1.0
                     x_post2[j] += 1.0
@@ -590,6 +617,17 @@ def _present(
                     if learn:
                         _push_input_spike(hist_step, hist_x, hist_head, i, now, n_hist,
                                           decay_pre, n_decay, trace_add)  # fmt: skip
+                        if queue_mode and has_pre:
+                            for a in range(n_act):
+                                j = act[a]
+                                slot = (step + dsteps[i, j]) % n_ring
+                                if ev_n[slot] == ev_cap:
+                                    queue_mode = False  # too many: check every arrival
+                                    ev_n[:] = 0
+                                    break
+                                ev_i[slot, ev_n[slot]] = i
+                                ev_j[slot, ev_n[slot]] = j
+                                ev_n[slot] += 1
                     for d in range(max_delay + 1):
                         slot = (step + d) % n_ring
                         for b in range(bstart[i, d], bstart[i, d + 1]):
@@ -599,22 +637,26 @@ def _present(
                 g_e_exc[j] += ring[slot, j]
                 ring[slot, j] = 0.0
             # presynaptic STDP update when a spike arrives at a synapse (after its delay);
-            # it is zero unless the neuron's x_post1 is, so only those neurons are visited
-            if learn and has_pre and n_act > 0:
-                for s in range(max(0, step - max_delay), min(step, n_present - 1) + 1):
-                    d = step - s
-                    for k in range(ptr[s], ptr[s + 1]):
-                        i = idx[k]
-                        b0 = bstart[i, d]
-                        b1 = bstart[i, d + 1]
-                        if n_act < b1 - b0:
-                            for a in range(n_act):
-                                j = act[a]
-                                if dsteps[i, j] == d:
-                                    b = pos[i, j]
-                                    w[i, b] = stdp_on_pre(rule, w[i, b], x_post1[j], sp)
-                        else:
-                            for b in range(b0, b1):
+            # it is zero unless the neuron's x_post1 is, so only those neurons are visited:
+            # while few are, their arrivals are queued by arrival step (at emission, or when
+            # a neuron becomes active while spikes are in flight); otherwise every arriving
+            # synapse is checked
+            if learn and has_pre:
+                if queue_mode:
+                    slot = step % n_ring
+                    for e in range(ev_n[slot]):
+                        i = ev_i[slot, e]
+                        j = ev_j[slot, e]
+                        if x_post1[j] != 0.0:
+                            b = pos[i, j]
+                            w[i, b] = stdp_on_pre(rule, w[i, b], x_post1[j], sp)
+                    ev_n[slot] = 0
+                elif n_act > 0:
+                    for s in range(max(0, step - max_delay), min(step, n_present - 1) + 1):
+                        d = step - s
+                        for k in range(ptr[s], ptr[s + 1]):
+                            i = idx[k]
+                            for b in range(bstart[i, d], bstart[i, d + 1]):
                                 j = order[i, b]
                                 if x_post1[j] != 0.0:
                                     w[i, b] = stdp_on_pre(rule, w[i, b], x_post1[j], sp)
