@@ -318,6 +318,68 @@ def test_2018_readout_features_lie_in_unit_range_and_latency_ranks_spike_times(
         np.testing.assert_allclose(x[0], np.where(pool2 < T, (T - pool2) / T, 0), rtol=1e-6)
 
 
+def test_readout_selection_sees_only_training_images_and_picks_the_best_validation_score(
+    digits, tiny_2018, monkeypatch
+):
+    from sklearn.svm import LinearSVC
+
+    images, labels = digits
+    train_x, train_y = images[:100], labels[:100]
+    model = convsnn.train_convsnn_2018(
+        train_x, train_y, tiny_2018, rng=np.random.default_rng(0), readout=False
+    )
+    seen = []
+    original = convsnn._feature_parts_2018
+
+    def spy(model, imgs, *args):
+        seen.append(np.asarray(imgs).copy())
+        return original(model, imgs, *args)
+
+    monkeypatch.setattr(convsnn, "_feature_parts_2018", spy)
+    grid = (0.01, 1.0)
+    chosen_model, chosen = convsnn.select_readout(
+        model, train_x, train_y, c_grid=grid, full_grid=True
+    )
+    staged = convsnn.select_readout(model, train_x, train_y, c_grid=grid)[1]
+    monkeypatch.undo()
+    assert seen and all(np.array_equal(x, train_x) for x in seen)  # the training images only
+    assert len(chosen.scores) == 2 * 2 * len(grid)
+    # staged search: C first on (latency, no pool1), then the other variants at that C
+    c_first = max(grid, key=lambda c: (chosen.scores["latency", 0, c], -c))
+    assert set(staged.scores) == {("latency", 0, c) for c in grid} | {
+        ("latency", 3, c_first),
+        ("spikes", 0, c_first),
+        ("spikes", 3, c_first),
+    }
+    assert staged.validation_accuracy == max(staged.scores.values())
+    assert chosen.validation_accuracy == max(chosen.scores.values())
+    assert chosen.scores[chosen.readout, chosen.readout_pool1, chosen.svm_c] == (
+        chosen.validation_accuracy
+    )
+    assert (chosen.n_fit, chosen.n_validation) == (80, 20)
+    # each score is an SVM fitted on the first 80 images and scored on the last 20
+    for (readout, window, c), score in chosen.scores.items():
+        p = tiny_2018._replace(readout=readout, readout_pool1=window)
+        x = convsnn.features_2018(model._replace(params=p), train_x)
+        svm = LinearSVC(C=c, max_iter=5000, dual=True, random_state=0).fit(x[:80], train_y[:80])
+        assert score == pytest.approx(np.mean(svm.predict(x[80:]) == train_y[80:]), abs=0.051)
+    # the chosen settings are stored, and the readout is refitted on all training images
+    p = chosen_model.params
+    assert (p.readout, p.readout_pool1, p.svm_c) == (
+        chosen.readout,
+        chosen.readout_pool1,
+        chosen.svm_c,
+    )
+    refit = convsnn.fit_readout(chosen_model, train_x, train_y)
+    np.testing.assert_allclose(chosen_model.readout_w, refit.readout_w, atol=1e-6)
+    with pytest.raises(ValueError, match="validation"):
+        convsnn.select_readout(model, train_x, train_y, validation=1.0)
+    with pytest.raises(ValueError, match="c_grid"):
+        convsnn.select_readout(model, train_x, train_y, c_grid=())
+    with pytest.raises(ValueError, match="C must be"):
+        convsnn.select_readout(model, train_x, train_y, c_grid=(0.0,))
+
+
 def test_2016_network_features_are_pooled_over_scales(digits, tiny_2016):
     images, labels = digits
     model = convsnn.train_convsnn_2016(
@@ -414,6 +476,7 @@ def test_cli_trains_saves_and_evaluates_a_tiny_network(tmp_path, capsys, digits)
         ]
     )
     assert status == 0 and out.exists()
+    assert "readout chosen on 16 held-out training images" in capsys.readouterr().out
     evaluate = ["conv", "eval", str(out), "--dataset", "mnist", "--data-dir", str(tmp_path)]
     assert main([*evaluate, "--n", "40"]) == 0
     assert "test accuracy on 40" in capsys.readouterr().out

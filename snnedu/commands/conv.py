@@ -3,8 +3,10 @@
   snnedu conv train --network 2018 --dataset mnist --output conv2018.npz
   snnedu conv eval conv2018.npz --dataset mnist
 
-``train`` learns the convolution kernels with STDP (progress bars), fits the linear SVM readout
-and saves everything as ``.npz`` (no pickle); ``eval`` reports the test accuracy.
+``train`` learns the convolution kernels with STDP (progress bars), chooses the linear SVM readout
+(C, and for the 2018 network the spike code and the pool1 features) on a validation split of
+the training images (the last 20 %), refits it on all training images and saves everything as
+``.npz`` (no pickle); ``eval`` reports the test accuracy, the only time the test images are used.
 """
 
 from __future__ import annotations
@@ -48,6 +50,17 @@ def register(parser) -> None:
         "--darker-first",
         action="store_true",
         help="2016: darker pixels fire first (default: brighter first)",
+    )
+    train.add_argument(
+        "--no-select",
+        action="store_true",
+        help="fit the readout with the preset's settings instead of choosing them on validation",
+    )
+    train.add_argument(
+        "--validation",
+        type=float,
+        default=0.2,
+        help="fraction of the training images held out to choose the readout (default 0.2)",
     )
     train.add_argument("--output", "-o", default="convsnn.npz", help="model file to write")
     train.set_defaults(func=_train)
@@ -103,14 +116,27 @@ def _train(args) -> int:
             params = params._replace(epochs1=args.epochs[0], epochs2=args.epochs[-1])
         if args.maps:
             params = params._replace(conv1_maps=args.maps[0], conv2_maps=args.maps[-1])
-        model = convsnn.train_convsnn_2018(images, labels, params, rng=rng, progress=True)
+        model = convsnn.train_convsnn_2018(
+            images, labels, params, rng=rng, progress=True, readout=False
+        )
     else:
         params = convsnn.Conv2016Params(brighter_first=not args.darker_first)
         if args.epochs:
             params = params._replace(epochs=args.epochs[0])
         if args.maps:
             params = params._replace(s2_maps=args.maps[0])
-        model = convsnn.train_convsnn_2016(images, labels, params, rng=rng, progress=True)
+        model = convsnn.train_convsnn_2016(
+            images, labels, params, rng=rng, progress=True, readout=False
+        )
+    if args.no_select:
+        model = convsnn.fit_readout(model, images, labels)
+    else:
+        model, chosen = convsnn.select_readout(model, images, labels, validation=args.validation)
+        print(
+            f"readout chosen on {chosen.n_validation} held-out training images "
+            f"(fitted on {chosen.n_fit}): {_settings(chosen)}, validation accuracy "
+            f"{chosen.validation_accuracy:.2%}"
+        )
     seconds = time.perf_counter() - start
     accuracy = convsnn.evaluate(model, images, labels)
     path = convsnn.save_convsnn(model, args.output)
@@ -119,6 +145,13 @@ def _train(args) -> int:
         f"training accuracy {accuracy:.2%}; saved to {path}"
     )
     return 0
+
+
+def _settings(chosen) -> str:
+    if chosen.readout == "C2":
+        return f"C = {chosen.svm_c:g}"
+    pool1 = f"pool1 {chosen.readout_pool1} px" if chosen.readout_pool1 else "no pool1"
+    return f"{chosen.readout} code, {pool1}, C = {chosen.svm_c:g}"
 
 
 def _eval(args) -> int:

@@ -47,11 +47,11 @@ epochs over 60,000 images; we default to 2 and 4 epochs over the training set gi
 >>> import numpy as np
 >>> from snnedu.data import load_offline_digits
 >>> data = load_offline_digits("train")
->>> small = Conv2018Params(conv1_maps=8, conv2_maps=16, epochs1=1, epochs2=1)
->>> model = train_convsnn_2018(data.images[:100], data.labels[:100], small,
-...                            rng=np.random.default_rng(0))
->>> features_2018(model, data.images[:3]).shape
-(3, 1496)
+>>> tiny = Conv2018Params(conv1_maps=4, conv2_maps=8, epochs1=1, epochs2=1)
+>>> model = train_convsnn_2018(data.images[:10], data.labels[:10], tiny,
+...                            rng=np.random.default_rng(0), readout=False)
+>>> features_2018(model, data.images[:3]).shape  # 8 maps × 9 × 9 + 4 maps × 5 × 5
+(3, 748)
 """
 
 from __future__ import annotations
@@ -323,15 +323,23 @@ def features_2018(model: Conv2018Model, images) -> np.ndarray:
         spikes, pooled again over ``readout_pool1`` px, are appended in the same code.
     """
     p = model.params
+    return _assemble_2018(_feature_parts_2018(model, images, p.readout, p.readout_pool1), p)
+
+
+def _feature_parts_2018(model: Conv2018Model, images, readout: str, pool1_window: int) -> dict:
+    """Raw readout quantities: ``"conv2"`` (pooled conv2 spike times, int16 (n, m), or the
+    potentials for ``readout="potential"``) and ``"pool1"`` (pool1 times pooled again over
+    ``pool1_window`` px, or None)."""
+    p = model.params
     encoded = encode_dog_latency(images, p)
     pooled = _pool1_batch(encoded, model.w1, p)
     n, _, h, w = pooled.shape
     pad = p.conv2_window // 2
     h2, w2 = h + 2 * pad - p.conv2_window + 1, w + 2 * pad - p.conv2_window + 1
-    if p.readout == "potential":
+    if readout == "potential":
         out = np.empty((n, p.conv2_maps))
         _potential_batch(pooled, model.w2, p.n_steps, pad, h2, w2, out)
-        parts = [(out / model.w2[0].size).astype(np.float32)]
+        conv2 = (out / model.w2[0].size).astype(np.float32)
     else:
         hp = (h2 + 2 * p.pool2_pad - p.pool2_window) // p.pool2_window + 1
         wp = (w2 + 2 * p.pool2_pad - p.pool2_window) // p.pool2_window + 1
@@ -339,16 +347,31 @@ def features_2018(model: Conv2018Model, images) -> np.ndarray:
         _spike_times_batch(
             pooled, model.w2, p.conv2_v_th, p.n_steps, pad, h2, w2, p.pool2_window, p.pool2_pad, out
         )
-        parts = [_spike_code(out.reshape(n, -1), p)]
-    if p.readout_pool1 > 0:
-        window = p.readout_pool1
+        conv2 = out.reshape(n, -1)
+    extra = None
+    if pool1_window > 0:
         extra = np.empty(
-            (n, p.conv1_maps, (h - window) // window + 1, (w - window) // window + 1),
+            (
+                n,
+                p.conv1_maps,
+                (h - pool1_window) // pool1_window + 1,
+                (w - pool1_window) // pool1_window + 1,
+            ),
             dtype=np.int16,
         )
-        _pool_batch(pooled, window, p.n_steps, extra)
-        parts.append(_spike_code(extra.reshape(n, -1), p))
-    return np.hstack(parts) if len(parts) > 1 else parts[0]
+        _pool_batch(pooled, pool1_window, p.n_steps, extra)
+        extra = extra.reshape(n, -1)
+    return {"conv2": conv2, "pool1": extra}
+
+
+def _assemble_2018(parts: dict, p: Conv2018Params, rows=slice(None)) -> np.ndarray:
+    """The feature matrix of :func:`features_2018` from :func:`_feature_parts_2018`'s output,
+    coded as ``p.readout`` says, with the pool1 part if ``p.readout_pool1 > 0``."""
+    conv2 = parts["conv2"][rows]
+    out = [conv2 if p.readout == "potential" else _spike_code(conv2, p)]
+    if p.readout_pool1 > 0:
+        out.append(_spike_code(parts["pool1"][rows], p))
+    return np.hstack(out) if len(out) > 1 else out[0]
 
 
 def _spike_code(times, p) -> np.ndarray:
@@ -622,33 +645,190 @@ def features(model, images) -> np.ndarray:
 
 
 def fit_readout(model, images, labels, c: float | None = None):
-    """Fit ``LinearSVC(C)`` on the model's features; returns the model with the readout set."""
-    from scipy import sparse
-    from sklearn.svm import LinearSVC
+    """Fit ``LinearSVC(C)`` on the model's features; returns the model with the readout set.
 
+    The readout's settings (``svm_c``, and for the 2018 network ``readout`` and
+    ``readout_pool1``) are taken as given; :func:`select_readout` chooses them on a validation
+    split of the training images instead.
+    """
     images = _pixels(images)
     labels = _labels(labels, images.shape[0])
     if np.unique(labels).size < 2:
         raise ValueError("the readout needs images of at least two classes.")
-    x = features(model, images)
-    if isinstance(model, Conv2018Model) and model.params.readout != "potential":
-        x = sparse.csr_matrix(x)  # few neurons fire: sparse is faster and smaller
-    svm = LinearSVC(
-        C=model.params.svm_c if c is None else float(c), max_iter=5000, dual=True, random_state=0
-    )
+    c = model.params.svm_c if c is None else float(c)
+    _require_c(c)
+    readout_w, readout_b = _fit_svm(features(model, images), labels, c)
+    return model._replace(readout_w=readout_w, readout_b=readout_b)
+
+
+C_GRID = (0.003, 0.01, 0.03, 0.1, 0.3, 1.0)
+"""The SVM regularisation values :func:`select_readout` tries by default."""
+
+
+class ReadoutSelection(NamedTuple):
+    """What :func:`select_readout` chose, and the validation accuracy of every candidate."""
+
+    readout: str  # 2018: "latency", "spikes" or "potential" (2016: "C2")
+    readout_pool1: int  # px, 0 = no pool1 features (2016: 0)
+    svm_c: float  # LinearSVC C
+    validation_accuracy: float  # of the chosen candidate, fraction in [0, 1]
+    scores: dict  # (readout, readout_pool1, svm_c) -> validation accuracy of each scored one
+    n_fit: int  # training images the candidates were fitted on
+    n_validation: int  # held-out training images they were scored on
+
+
+def select_readout(
+    model,
+    images,
+    labels,
+    *,
+    c_grid=C_GRID,
+    readouts=None,
+    pool1_windows=None,
+    validation: float = 0.2,
+    full_grid: bool = False,
+):
+    """Choose the readout on a validation split of the training images, then refit on all.
+
+    Each candidate SVM is fitted on the first ``1 − validation`` of ``images`` and scored on
+    the last ``validation`` of them. By default the search is coordinate-wise (an SVM fit on
+    10,000 MNIST images takes tens of seconds): C is chosen over ``c_grid`` with the first
+    feature variant (``readouts[0]``, ``pool1_windows[0]``), then every other variant is scored
+    at that C; ``full_grid=True`` scores every ``readout`` × ``pool1_window`` × ``C``. The best
+    (ties: the first scored — readouts, then pool1 windows, then ``c_grid`` in the order
+    given) is refitted on all ``images``. The features are computed once. Only the images
+    passed here are used: give it training images and keep the test images for one final
+    :func:`evaluate`.
+
+    Parameters
+    ----------
+    model : Conv2018Model or Conv2016Model
+        Trained kernels (the readout arrays may be empty).
+    images, labels : training images (n, h, w) and their classes
+    c_grid : sequence of float
+        LinearSVC regularisation values (> 0).
+    readouts : sequence of str, optional
+        2018 only: feature codes to try, from ``"latency"``, ``"spikes"``, ``"potential"``
+        (default: ``("latency", "spikes")``). Ignored for the 2016 network (C2 features).
+    pool1_windows : sequence of int, optional
+        2018 only: pool1 readout windows to try [px], 0 = none (default ``(0, 3)``).
+    validation : float
+        Fraction of the images held out for validation (their last part), in (0, 1).
+    full_grid : bool
+        Score every combination instead of choosing C first.
+
+    Returns
+    -------
+    model : the model with the chosen settings in ``params`` and the readout fitted on all images
+    selection : ReadoutSelection
+    """
+    images = _pixels(images)
+    labels = _labels(labels, images.shape[0])
+    if not isinstance(validation, (int, float)) or not 0 < validation < 1:
+        raise ValueError(f"validation must be a fraction in (0, 1), got {validation!r}.")
+    n = images.shape[0]
+    n_val = round(validation * n)
+    n_fit = n - n_val
+    if n_val < 1 or n_fit < 1:
+        raise ValueError(f"{n} images are too few to hold out a validation fraction {validation}.")
+    if np.unique(labels[:n_fit]).size < 2:
+        raise ValueError("the fitting part of the split needs images of at least two classes.")
+    c_grid = [float(c) for c in c_grid]
+    if not c_grid:
+        raise ValueError("c_grid is empty; give at least one C, e.g. (0.01, 0.1, 1.0).")
+    for c in c_grid:
+        _require_c(c)
+    if isinstance(model, Conv2018Model):
+        readouts = ("latency", "spikes") if readouts is None else tuple(readouts)
+        pool1_windows = (0, 3) if pool1_windows is None else tuple(pool1_windows)
+        if not readouts or any(r not in ("latency", "spikes", "potential") for r in readouts):
+            raise ValueError(
+                f"readouts must name 'latency', 'spikes' or 'potential', got {readouts!r}."
+            )
+        if not pool1_windows or any(
+            isinstance(w, bool) or not isinstance(w, (int, np.integer)) or w < 0
+            for w in pool1_windows
+        ):
+            raise ValueError(f"pool1_windows must be whole numbers >= 0, got {pool1_windows!r}.")
+        parts = {}
+        for readout in dict.fromkeys(
+            "potential" if r == "potential" else "times" for r in readouts
+        ):
+            code = "potential" if readout == "potential" else "latency"
+            for window in pool1_windows:
+                parts[readout, window] = _feature_parts_2018(model, images, code, int(window))
+        candidates = [
+            (r, int(w), model.params._replace(readout=r, readout_pool1=int(w)))
+            for r in readouts
+            for w in pool1_windows
+        ]
+
+        def matrix(r, w, p, rows):
+            return _assemble_2018(parts["potential" if r == "potential" else "times", w], p, rows)
+    else:
+        x_all = features(model, images)
+        candidates = [("C2", 0, model.params)]
+
+        def matrix(r, w, p, rows):
+            return x_all[rows]
+
+    fit_rows, val_rows = slice(0, n_fit), slice(n_fit, n)
+
+    def score(job):
+        (r, w, p), c = job
+        weights, bias = _fit_svm(matrix(r, w, p, fit_rows), labels[:n_fit], c)
+        predicted = np.argmax(matrix(r, w, p, val_rows) @ weights.T + bias, axis=1)
+        return (r, w, c), float(np.mean(predicted == labels[n_fit:]))
+
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=2) as pool:  # liblinear releases the GIL
+        if full_grid:
+            jobs = [(cand, c) for cand in candidates for c in c_grid]
+        else:
+            jobs = [(candidates[0], c) for c in c_grid]
+        scores = dict(pool.map(score, jobs))
+        if not full_grid and len(candidates) > 1:
+            c_best = max(scores.items(), key=lambda item: item[1])[0][2]
+            scores.update(pool.map(score, [(cand, c_best) for cand in candidates[1:]]))
+    best = max(scores.items(), key=lambda item: item[1])  # ties: the first scored
+    (r, w, c), accuracy = best
+    p = model.params._replace(svm_c=c)
+    if isinstance(model, Conv2018Model):
+        p = p._replace(readout=r, readout_pool1=w)
+    chosen = next(q for rr, ww, q in candidates if (rr, ww) == (r, w))
+    readout_w, readout_b = _fit_svm(matrix(r, w, chosen, slice(None)), labels, c)
+    model = model._replace(params=p, readout_w=readout_w, readout_b=readout_b)
+    return model, ReadoutSelection(r, w, c, accuracy, scores, n_fit, n_val)
+
+
+def _require_c(c) -> None:
+    if not (isinstance(c, (int, float)) and math.isfinite(c) and c > 0):
+        raise ValueError(f"the SVM's C must be a finite number > 0, got {c!r}.")
+
+
+def _fit_svm(x, labels, c: float):
+    """LinearSVC on features ``x``; returns (weights (n_classes, n_features), bias (n_classes,))
+    with −∞ bias for classes absent from ``labels``."""
     import warnings
 
+    from scipy import sparse
+    from sklearn.svm import LinearSVC
+
+    if np.mean(x > 0) < 0.5:
+        x = sparse.csr_matrix(x)  # few neurons fire: sparse is faster and smaller
+    svm = LinearSVC(C=float(c), max_iter=5000, dual=True, random_state=0)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # liblinear may stop at max_iter; accuracy is what counts
         svm.fit(x, labels)
     weights, bias = np.asarray(svm.coef_), np.asarray(svm.intercept_)
     classes = svm.classes_.astype(int)
-    full_w = np.zeros((int(classes.max()) + 1, x.shape[1]))
-    full_b = np.full(int(classes.max()) + 1, -np.inf)
+    full_w = np.zeros((int(labels.max()) + 1, x.shape[1]))
+    full_b = np.full(int(labels.max()) + 1, -np.inf)
     if weights.shape[0] == 1:  # two classes: one decision function
         weights, bias = np.vstack([-weights, weights]), np.array([-bias[0], bias[0]])
     full_w[classes], full_b[classes] = weights, bias
-    return model._replace(readout_w=full_w, readout_b=full_b)
+    return full_w, full_b
 
 
 def predict(model, images) -> np.ndarray:
