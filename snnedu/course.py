@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 _PACKAGE = Path(__file__).resolve().parent
+STUDENT_MATERIAL = ("notebooks", "exercises/quizzes")
 
 
 def course_root() -> Path:
@@ -37,14 +38,16 @@ def notebooks() -> list[Path]:
 
 
 def copy_course(destination: str | Path, overwrite: bool = False) -> Path:
-    """Copy the notebooks and exercises into ``destination`` and return it.
+    """Copy what a student works with (the notebooks and the quiz banks) into
+    ``destination`` and return it.
 
-    Files already there are kept unless ``overwrite`` is true, so a student's work is
-    never replaced by accident.
+    The assignments' source notebooks hold their solutions, so they stay with the instructor
+    (``snnedu assignments generate`` makes the student versions). Files already there are
+    kept unless ``overwrite`` is true, so a student's work is never replaced by accident.
     """
     destination = Path(destination).expanduser().resolve()
     root = course_root()
-    for folder in ("notebooks", "exercises"):
+    for folder in STUDENT_MATERIAL:
         for source in sorted((root / folder).rglob("*")):
             # regular files only: a kernel's socket or a cache is not course material
             relative = source.relative_to(root / folder)

@@ -84,6 +84,8 @@ def test_course_copy_brings_notebooks_and_keeps_student_edits(tmp_path, capsys):
     assert main(["course", "copy", str(tmp_path / "course")]) == 0
     copied = sorted(p.name for p in (tmp_path / "course" / "notebooks").glob("*.ipynb"))
     assert copied == [p.name for p in notebooks()] and copied
+    assert list((tmp_path / "course" / "exercises" / "quizzes").glob("nb01_*.txt"))
+    assert not (tmp_path / "course" / "exercises" / "assignments").exists()  # solutions
     edited = tmp_path / "course" / "notebooks" / copied[0]
     edited.write_text("my work")
     copy_course(tmp_path / "course")

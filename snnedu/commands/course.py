@@ -1,4 +1,4 @@
-"""Get the course: copy the notebooks and exercises to a folder, optionally open JupyterLab.
+"""Get the course: copy the notebooks and quiz banks to a folder, optionally open JupyterLab.
 
 snnedu course copy DEST      copy the material (your edited files are kept)
 snnedu course open [DEST]    copy (if needed) and start JupyterLab there
@@ -16,7 +16,7 @@ HELP = "copy the course notebooks to a folder and open them in JupyterLab"
 
 def register(parser) -> None:
     actions = parser.add_subparsers(title="actions", metavar="ACTION")
-    copy = actions.add_parser("copy", help="copy notebooks and exercises to DEST")
+    copy = actions.add_parser("copy", help="copy the notebooks and quiz banks to DEST")
     copy.add_argument("dest", nargs="?", default="snnedu-course", help="target folder")
     copy.add_argument("--overwrite", action="store_true", help="replace files already there")
     copy.set_defaults(func=_copy)
