@@ -53,6 +53,8 @@ def numpy_baseline(net: dc.DiehlCookNetwork, images, rng) -> float:
     x1, x2 = np.zeros(n), np.zeros(n)
     n_present = round(q.t_present / q.dt)
     n_total = n_present + round(q.t_rest / q.dt)
+    hold_e = p.hold_exc > 0.5  # else v integrates while refractory (Brian 1)
+    n_ref_e = round(p.t_ref_exc / q.dt) - (0 if hold_e else 1)
     start = time.perf_counter()
     for image in images:
         w *= q.w_sum / w.sum(axis=0)
@@ -61,13 +63,13 @@ def numpy_baseline(net: dc.DiehlCookNetwork, images, rng) -> float:
             new_v = v_e + q.dt / p.tau_m_exc * (
                 (p.v_rest_exc - v_e) + ge_e * (p.e_exc - v_e) + gi_e * (p.e_inh_exc - v_e)
             )
-            v_e = np.where(ref_e > 0, v_e, new_v)
+            v_e = np.where((ref_e > 0) & hold_e, v_e, new_v)
             new_v = v_i + q.dt / p.tau_m_inh * ((p.v_rest_inh - v_i) + ge_i * (p.e_exc - v_i))
             v_i = np.where(ref_i > 0, v_i, new_v)
             theta *= 1 - q.dt / p.tau_theta
             fire_e = (ref_e == 0) & (v_e > p.v_th_exc + theta - p.theta_offset)
             fire_i = (ref_i == 0) & (v_i > p.v_th_inh)
-            ref_e = np.where(fire_e, round(p.t_ref_exc / q.dt), np.maximum(ref_e - 1, 0))
+            ref_e = np.where(fire_e, n_ref_e, np.maximum(ref_e - 1, 0))
             ref_i = np.where(fire_i, round(p.t_ref_inh / q.dt), np.maximum(ref_i - 1, 0))
             v_e[fire_e] = p.v_reset_exc
             v_i[fire_i] = p.v_reset_inh

@@ -41,7 +41,9 @@ def reference_train(net: dc.DiehlCookNetwork, images) -> tuple[list, np.ndarray,
     now0 = int(st.step[0])
     n_present = round(q.t_present / q.dt)
     n_total = n_present + round(q.t_rest / q.dt)
-    n_ref_e, n_ref_i = round(p.t_ref_exc / q.dt), round(p.t_ref_inh / q.dt)
+    hold = p.hold_exc > 0.5  # else Brian 1: v integrates, spikes blocked for t_ref - dt/2
+    n_ref_e = round(p.t_ref_exc / q.dt) - (0 if hold else 1)
+    n_ref_i = round(p.t_ref_inh / q.dt)
     all_counts = []
     for k, image in enumerate(images):
         dc._seed(dc._image_seed(net.seed, net.images_seen + k))
@@ -64,8 +66,10 @@ def reference_train(net: dc.DiehlCookNetwork, images) -> tuple[list, np.ndarray,
                 new_v_i = v_i + q.dt / p.tau_m_inh * ((p.v_rest_inh - v_i) + ge_i * (p.e_exc - v_i))
                 theta *= 1 - q.dt / p.tau_theta
                 for j in range(n):
-                    if ref_e[j] > 0:  # held at v_reset
+                    if ref_e[j] > 0:  # refractory: cannot fire
                         ref_e[j] -= 1
+                        if not hold:
+                            v_e[j] = new_v_e[j]
                     elif new_v_e[j] > p.v_th_exc + theta[j] - p.theta_offset:
                         v_e[j], ref_e[j] = p.v_reset_exc, n_ref_e
                         theta[j] += p.theta_plus
@@ -140,6 +144,25 @@ def test_kernel_matches_slow_reference_spike_for_spike(digits):
     assert trained.log.attempts[2] > 1  # and a retry
     np.testing.assert_allclose(trained.w, ref_w, rtol=0, atol=1e-9)
     np.testing.assert_allclose(trained.theta, ref_theta, rtol=0, atol=1e-9)
+
+
+def test_refractory_excitatory_neuron_integrates_and_fires_again_after_exactly_t_ref():
+    """Brian 1 (the authors' simulator) only blocks spikes for t_ref after a string reset, v
+    keeps integrating: a neuron driven far above threshold fires every t_ref / dt steps. A
+    neuron held at v_reset (hold_exc = 1) first has to climb back, so its intervals are longer.
+    """
+    white = np.full((28, 28), 255, np.uint8)  # g_e ~ 5: v tends to about -11 mV, far above
+
+    def min_interval(hold):
+        params = dc.DiehlCookParams(hold_exc=hold)
+        net = dc.init_diehl_cook(1, params=params, rng=np.random.default_rng(0))
+        steps = np.flatnonzero(dc.record_image(net, white, np.random.default_rng(1)).exc_spikes)
+        assert len(steps) > 20
+        return np.diff(steps).min() * net.protocol.dt
+
+    t_ref = dc.DiehlCookParams().t_ref_exc
+    assert min_interval(0.0) == pytest.approx(t_ref)
+    assert min_interval(1.0) > t_ref + 1.0  # 5 ms held, then several steps back to threshold
 
 
 def test_theta_grows_by_theta_plus_per_spike_in_training_and_is_frozen_in_testing(digits):

@@ -17,8 +17,13 @@ of the leak conductance, so a spike through a synapse of weight ``w`` adds ``w``
 
 An excitatory neuron fires when :math:`v > v_{th} + \theta - \theta_{offset}` (the code's
 convention: θ starts at 20 mV and the offset is 20 mV, so the first threshold is −52 mV). On
-a spike :math:`v \leftarrow v_{reset}`, v is held there for ``t_ref``, and in training
-:math:`\theta \mathrel{+}= \theta_+`; otherwise :math:`\tau_\theta\,d\theta/dt = -\theta`.
+a spike :math:`v \leftarrow v_{reset}` and in training :math:`\theta \mathrel{+}= \theta_+`;
+otherwise :math:`\tau_\theta\,d\theta/dt = -\theta`. For ``t_ref`` the neuron cannot fire
+but v keeps integrating from ``v_reset``: the authors' excitatory reset is a string, and Brian 1
+(1.4) only clamps v for a scalar reset; with a string reset its ``refractory`` just blocks
+spikes while :math:`t - t_{spike} < t_{ref} - dt/2` (``NeuronGroup._next_allowed_spiketime``).
+``DiehlCookParams.hold_exc = 1`` holds v at ``v_reset`` instead (as the Brian 2 ports'
+``(unless refractory)`` does). Inhibitory neurons (scalar reset) are held.
 In testing θ is frozen. Inhibitory neurons have a fixed threshold.
 
 Protocol (per image)
@@ -33,8 +38,9 @@ Numerics (what the kernel does, exactly)
 ----------------------------------------
 - Forward Euler at ``dt`` = 0.5 ms for v, g and θ, as Brian 1 did for these nonlinear equations
   (Diehl & Cook's simulator); STDP traces decay exactly.
-- One step: (1) every neuron integrates from the state of the previous step, refractory
-  neurons are held at ``v_reset``, thresholds are tested; (2) excitatory spikes: STDP update of
+- One step: (1) every neuron integrates from the state of the previous step (refractory
+  inhibitory neurons, and excitatory ones if ``hold_exc``, are held at ``v_reset``),
+  thresholds of non-refractory neurons are tested; (2) excitatory spikes: STDP update of
   their 784 input weights, traces set to 1, ``g_e`` of their inhibitory partner += 10.4;
   (3) inhibitory spikes: ``g_i`` += 17 in all other excitatory neurons; (4) input spikes
   emitted now add their weights to the ring of future ``g_e``; this step's slot is added to
@@ -159,6 +165,7 @@ class DiehlCookParams(NamedTuple):
     v_reset_exc: float = -65.0  # mV
     v_th_exc: float = -52.0  # mV, base threshold; fires at v > v_th_exc + theta - theta_offset
     t_ref_exc: float = 5.0  # ms
+    hold_exc: float = 0.0  # 0: v integrates during t_ref, only spikes blocked (Brian 1); 1: held
     e_inh_exc: float = -100.0  # mV, reversal potential of g_i in excitatory neurons
     tau_m_inh: float = 10.0  # ms, inhibitory membrane time constant
     v_rest_inh: float = -60.0  # mV
@@ -424,7 +431,10 @@ def _present(
     n_present = int(round(q.t_present / dt))  # noqa: RUF046
     n_total = n_present + int(round(q.t_rest / dt))  # noqa: RUF046
     max_delay = bstart.shape[1] - 2
-    n_ref_e = int(round(p.t_ref_exc / dt))  # noqa: RUF046
+    hold_e = p.hold_exc > 0.5
+    # held: v clamped for t_ref; Brian 1 (string reset): v integrates and spikes are blocked
+    # while t - t_spike < t_ref - dt/2, i.e. for round(t_ref/dt) - 1 steps
+    n_ref_e = _blocked_steps(p.t_ref_exc, dt, hold_e)
     n_ref_i = int(round(p.t_ref_inh / dt))  # noqa: RUF046
     a_e = dt / p.tau_m_exc
     a_i = dt / p.tau_m_inh
@@ -500,7 +510,7 @@ def _present(
         for step in range(n_total):
             now = t0 + step
             # (1) integrate every neuron from the previous step's state; refractory neurons
-            # are held. margin > 0 marks a neuron that crosses its threshold now.
+            # cannot fire (and are held, see hold_exc). margin > 0: crosses its threshold now.
             crossing = 0
             for j in range(n):
                 held_e = ref_exc[j] > 0
@@ -508,7 +518,7 @@ def _present(
                 v_new = v + a_e * (
                     (v_rest_e - v) + g_e_exc[j] * (e_exc - v) + g_i_exc[j] * (e_inh_e - v)
                 )
-                v_new = v if held_e else v_new
+                v_new = v if held_e and hold_e else v_new
                 v_exc[j] = v_new
                 ref_exc[j] = ref_exc[j] - 1 if held_e else 0
                 g_e_exc[j] *= c_ge
@@ -750,11 +760,20 @@ def _quiet(st, theta, p, q, learn, c_theta, remaining):
 
 
 @jit
+def _blocked_steps(t_ref, dt, hold):
+    """Steps after a spike in which an excitatory neuron cannot fire (see ``hold_exc``)."""
+    n = int(round(t_ref / dt))  # noqa: RUF046
+    return n if hold else max(n - 1, 0)
+
+
+@jit
 def _rest_jump(st, theta, p, learn, a_e, a_i, c_ge, c_gi, c_theta, e1, e2, m):
     """Advance ``m`` quiet steps at once: the Euler map of the rest, in closed form."""
     for j in range(st.v_exc.shape[0]):
         held = min(st.ref_exc[j], m)
         st.ref_exc[j] -= held
+        if p.hold_exc <= 0.5:
+            held = 0  # v relaxes while refractory
         st.v_exc[j] = p.v_rest_exc + (st.v_exc[j] - p.v_rest_exc) * (1.0 - a_e) ** (m - held)
         held = min(st.ref_inh[j], m)
         st.ref_inh[j] -= held
@@ -1256,7 +1275,8 @@ def load_diehl_cook(path) -> DiehlCookNetwork:
     with np.load(path, allow_pickle=False) as data:
         meta = _meta(data, path)
         arrays = {k: data[k] for k in data.files if k != "meta"}
-    p = DiehlCookParams(**meta["params"])
+    # files written before hold_exc existed were simulated with v held during t_ref
+    p = DiehlCookParams(**{"hold_exc": 1.0, **meta["params"]})
     q = ProtocolParams(**meta["protocol"])
     sp = STDPParams(**meta["stdp"])
     state = DiehlCookState(**{k: arrays[f"state.{k}"] for k in DiehlCookState._fields})
