@@ -17,13 +17,15 @@ of the leak conductance, so a spike through a synapse of weight ``w`` adds ``w``
 
 An excitatory neuron fires when :math:`v > v_{th} + \theta - \theta_{offset}` (the code's
 convention: θ starts at 20 mV and the offset is 20 mV, so the first threshold is −52 mV). On
-a spike :math:`v \leftarrow v_{reset}` and in training :math:`\theta \mathrel{+}= \theta_+`;
-otherwise :math:`\tau_\theta\,d\theta/dt = -\theta`. For ``t_ref`` the neuron cannot fire
-but v keeps integrating from ``v_reset``: the authors' excitatory reset is a string, and Brian 1
-(1.4) only clamps v for a scalar reset; with a string reset its ``refractory`` just blocks
-spikes while :math:`t - t_{spike} < t_{ref} - dt/2` (``NeuronGroup._next_allowed_spiketime``).
-``DiehlCookParams.hold_exc = 1`` holds v at ``v_reset`` instead (as the Brian 2 ports'
-``(unless refractory)`` does). Inhibitory neurons (scalar reset) are held.
+a spike :math:`v \leftarrow v_{reset}`, v is held there for ``t_ref`` (default, as the Brian 2
+ports' ``(unless refractory)``), and in training :math:`\theta \mathrel{+}= \theta_+`;
+otherwise :math:`\tau_\theta\,d\theta/dt = -\theta`. ``DiehlCookParams.hold_exc = 0`` is
+the Brian 1 (1.4) reading of the authors' code: their excitatory reset is a string, and Brian 1
+only clamps v for a scalar reset, so ``refractory`` just blocks spikes while
+:math:`t - t_{spike} < t_{ref} - dt/2` (``NeuronGroup._next_allowed_spiketime``) and v keeps
+integrating. With forward Euler at 0.5 ms that variant is unstable in large networks (N = 400
+diverged after ~1,400 images: a refractory neuron integrating g_i > 2 τ_m/dt overshoots), so it
+is not the default. Inhibitory neurons (scalar reset) are held.
 In testing θ is frozen. Inhibitory neurons have a fixed threshold.
 
 Protocol (per image)
@@ -165,7 +167,7 @@ class DiehlCookParams(NamedTuple):
     v_reset_exc: float = -65.0  # mV
     v_th_exc: float = -52.0  # mV, base threshold; fires at v > v_th_exc + theta - theta_offset
     t_ref_exc: float = 5.0  # ms
-    hold_exc: float = 0.0  # 0: v integrates during t_ref, only spikes blocked (Brian 1); 1: held
+    hold_exc: float = 1.0  # 1: v held at v_reset for t_ref; 0: v integrates, spikes blocked
     e_inh_exc: float = -100.0  # mV, reversal potential of g_i in excitatory neurons
     tau_m_inh: float = 10.0  # ms, inhibitory membrane time constant
     v_rest_inh: float = -60.0  # mV
