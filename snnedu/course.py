@@ -6,11 +6,13 @@ checkout it is the repository's ``notebooks/`` and ``exercises/`` folders.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -75,6 +77,15 @@ def serve_course(
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
+    # every cell stays in the page (no windowed rendering), and no news pop-up
+    settings = Path(tempfile.mkdtemp(prefix="snnedu-lab-settings-"))
+    for name, value in (
+        ("notebook-extension/tracker", {"windowingMode": "none"}),
+        ("apputils-extension/notification", {"fetchNews": "false"}),
+    ):
+        target = settings / "@jupyterlab" / f"{name}.jupyterlab-settings"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(json.dumps(value))
     log = open(log_file or os.devnull, "w")  # closed in the finally below
     server = subprocess.Popen(
         [
@@ -88,6 +99,7 @@ def serve_course(
             f"--IdentityProvider.token={token}",
             f"--ServerApp.root_dir={Path(folder).resolve()}",
             "--LabApp.expose_app_in_browser=True",
+            f"--LabApp.user_settings_dir={settings}",
         ],
         stdout=log,
         stderr=subprocess.STDOUT,
@@ -111,3 +123,4 @@ def serve_course(
         except subprocess.TimeoutExpired:
             server.kill()
         log.close()
+        shutil.rmtree(settings, ignore_errors=True)

@@ -92,7 +92,7 @@ def test_student_runs_notebook_moves_a_slider_and_answers_the_quiz(jupyterlab):
                 "xpath=ancestor::div[contains(@class,'jp-OutputArea-output')][1]"
             )
             figure = panel_output.locator("img").first
-            figure.wait_for(state="attached", timeout=60_000)
+            figure.wait_for(state="attached", timeout=120_000)
             figure.scroll_into_view_if_needed()
             before = figure.get_attribute("src")
             handle.focus()
@@ -103,7 +103,7 @@ def test_student_runs_notebook_moves_a_slider_and_answers_the_quiz(jupyterlab):
                 "([panel, before]) => { const img = panel.querySelector('img');"
                 " return img !== null && img.src !== before; }",
                 arg=[panel_output.element_handle(), before],
-                timeout=60_000,
+                timeout=120_000,
             )
 
             # The closing quiz: answer question 1 (E_Na, numerical) right, then see the verdict.
@@ -121,13 +121,13 @@ def test_student_runs_notebook_moves_a_slider_and_answers_the_quiz(jupyterlab):
             page.wait_for_function(
                 "(el) => el.innerText.includes('Correct.')",
                 arg=question.element_handle(),
-                timeout=60_000,
+                timeout=120_000,
             )
             submit("-58")
             page.wait_for_function(
                 "(el) => el.innerText.includes('Not quite: your value is too low')",
                 arg=question.element_handle(),
-                timeout=60_000,
+                timeout=120_000,
             )
         finally:
             browser.close()
