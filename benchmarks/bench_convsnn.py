@@ -96,6 +96,10 @@ def speed(images) -> None:
     )
 
 
+def _cell(score) -> str:
+    return f"{'—':>9s}" if score is None else f"{score:9.2%}"
+
+
 def accuracy(name, n_train, n_test, params) -> float:
     train, test = load_dataset(name, "train"), load_dataset(name, "test")
     x_train, y_train = train.images[:n_train], train.labels[:n_train]
@@ -109,13 +113,14 @@ def accuracy(name, n_train, n_test, params) -> float:
     selected = time.perf_counter() - start
     print(
         f"{name}: readout chosen on the last {chosen.n_validation} training images "
-        f"(SVMs fitted on the first {chosen.n_fit}; {selected:.0f} s); validation accuracy:"
+        f"(SVMs fitted on the first {chosen.n_fit}; {selected:.0f} s); validation accuracy "
+        f"(C first with the first code, then the other codes at that C; — = not scored):"
     )
     grid = sorted({c for _, _, c in chosen.scores})
     print(f"  {'features':24s}" + "".join(f"{f'C={c:g}':>9s}" for c in grid))
     for code, window in dict.fromkeys((r, w) for r, w, _ in chosen.scores):
         label = f"{code} + pool1 {window} px" if window else f"{code}"
-        print(f"  {label:24s}" + "".join(f"{chosen.scores[code, window, c]:9.2%}" for c in grid))
+        print(f"  {label:24s}" + "".join(_cell(chosen.scores.get((code, window, c))) for c in grid))
     pool1 = f"pool1 {chosen.readout_pool1} px" if chosen.readout_pool1 else "no pool1"
     print(
         f"  chosen: {chosen.readout} code, {pool1}, C = {chosen.svm_c:g} "

@@ -33,16 +33,23 @@ conv2 150 maps 2×2, threshold 1, k = 8, radius 1. Where the paper differs (30 b
 maps; 5×5 conv2 with threshold 10; fixed rates; global max of conv2 potentials with threshold ∞
 as the 100 features) :data:`PAPER_2018` sets the paper's values.
 
-The readout is ours, for a 10,000-image training set: SpykeTorch feeds the pooled conv2 spikes
-as 0/1 (150 × 9 × 9 features) to ``LinearSVC(C=2.4)`` (``readout="spikes"``); we keep *when*
-each pooled neuron fired, ``(n_steps − t) / n_steps`` (``readout="latency"``: earlier = more
-evidence, the network's own code), append the pool1 spikes pooled again over 3×3 px, and
-regularise more (``svm_c``). On the development split (10,000 / 5,000 MNIST images) this lifts
-the test accuracy from 96.0 % (SpykeTorch's readout, :data:`SPYKETORCH_2018`) to 97.1 %
-(``benchmarks/bench_convsnn.py``); these choices were compared on those test images, without a
-separate validation split, so the figure is slightly optimistic. The number of epochs per layer is ours as well: the paper stops a
-layer when the convergence index ``C = mean w(1 − w)`` falls below 0.01; SpykeTorch runs 2 and 20
-epochs over 60,000 images; we default to 2 and 4 epochs over the training set given.
+The readout is chosen on validation data. SpykeTorch feeds the pooled conv2 spikes as 0/1 (150 × 9
+× 9 features) to ``LinearSVC(C=2.4)`` (``readout="spikes"``, :data:`SPYKETORCH_2018`); we can also
+keep *when* each pooled neuron fired, ``(n_steps − t) / n_steps`` (``readout="latency"``: earlier =
+more evidence, the network's own code) and append the pool1 spikes pooled again over 3×3 px
+(``readout_pool1``). :func:`select_readout` chooses among these and the SVM's C on a validation
+split of the *training* images (SVMs fitted on the first 80 %, scored on the last 20 %; C over
+:data:`C_GRID` with the first code, then the other codes at that C), then refits the winner on all
+training images; the test images are used once. On the development split (first 10,000 training /
+5,000 test images, ``benchmarks/bench_convsnn.py``) it chose the latency code with the pool1
+features and C = 0.1 on MNIST (validation 97.50 %; test accuracy **96.88 %**, just short of
+97 %; the same run prints the Fashion-MNIST figure). The 97.1 % obtained earlier by comparing
+readouts on the test images themselves was optimistic. The defaults
+of ``readout``, ``readout_pool1`` and ``svm_c`` below are the MNIST choice;
+:func:`train_convsnn_2018` and :func:`fit_readout` use them as given. The number of epochs per
+layer is ours as well: the paper stops a layer when the convergence index ``C = mean w(1 − w)``
+falls below 0.01; SpykeTorch runs 2 and 20 epochs over 60,000 images; we default to 2 and 4 epochs
+over the training set given.
 
 >>> import numpy as np
 >>> from snnedu.data import load_offline_digits
@@ -124,7 +131,7 @@ class Conv2018Params(NamedTuple):
     w_std: float = 0.05
     epochs1: int = 2  # passes over the training images for conv1
     epochs2: int = 4  # passes for conv2
-    svm_c: float = 0.01  # LinearSVC regularisation (SpykeTorch: 2.4 with readout="spikes")
+    svm_c: float = 0.1  # LinearSVC C, chosen on MNIST validation (SpykeTorch: 2.4, "spikes")
 
 
 PAPER_2018 = Conv2018Params(
