@@ -8,11 +8,12 @@ by setting control values and checking the artists changed.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable, Mapping
 
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
-from IPython.display import display
+from IPython.display import Image, display
 
 
 class Panel(widgets.VBox):
@@ -62,10 +63,12 @@ class Panel(widgets.VBox):
             self.status.value = ""
         except ValueError as error:  # bad parameter combination: say so, keep the old figure
             self.status.value = f'<span style="color:#b42318">{_escape(str(error))}</span>'
-        self.figure.canvas.draw_idle()
+        # a PNG of its own, so the panel shows the figure whatever matplotlib backend is active
+        png = io.BytesIO()
+        self.figure.savefig(png, format="png", dpi=self.figure.dpi)
         with self.output:
             self.output.clear_output(wait=True)
-            display(self.figure)
+            display(Image(data=png.getvalue(), format="png"))
 
     def _on_change(self, change) -> None:
         self.refresh()
