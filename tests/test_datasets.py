@@ -149,3 +149,13 @@ def test_development_mnist_folder_loads_with_header_counts():
     assert train.images.shape[1:] == (28, 28) and len(train.labels) == len(train.images)
     assert len(test.images) == len(test.labels)
     assert set(np.unique(train.labels)) == set(range(10))
+
+
+def test_or_offline_uses_files_on_disk_and_falls_back_to_offline_digits(isolated):
+    from snnedu.data import load_dataset_or_offline
+
+    make_idx_folder(isolated / "given", n_test=5)
+    found, fell_back = load_dataset_or_offline("mnist", "test", folder=isolated / "given")
+    assert not fell_back and len(found.images) == 5
+    offline, fell_back = load_dataset_or_offline("mnist", "test")  # nothing anywhere, no download
+    assert fell_back and "offline" in offline.name and len(offline.images) == 1000

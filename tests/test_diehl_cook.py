@@ -8,13 +8,14 @@ import math
 import numpy as np
 import pytest
 
+from snnedu.data import load_dataset_or_offline
 from snnedu.models.stdp import rule_code, stdp_on_post, stdp_on_pre
 from snnedu.networks import diehl_cook as dc
 
 
 @pytest.fixture(scope="module")
 def digits():
-    data = dc.load_dataset_or_offline("mnist", "train")[0]
+    data = load_dataset_or_offline("mnist", "train")[0]
     return data.images, data.labels
 
 

@@ -111,8 +111,7 @@ def _common(parser) -> None:
 
 
 def _load(args, split: str):
-    from snnedu.data import load_dataset
-    from snnedu.networks.diehl_cook import load_dataset_or_offline
+    from snnedu.data import load_dataset, load_dataset_or_offline
 
     if args.dataset == "auto":
         data, fell_back = load_dataset_or_offline("mnist", split, folder=args.data_dir)

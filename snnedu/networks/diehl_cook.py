@@ -131,7 +131,6 @@ __all__ = [
     "draw_input_spikes",
     "evaluate_diehl_cook",
     "init_diehl_cook",
-    "load_dataset_or_offline",
     "load_diehl_cook",
     "predict_labels",
     "read_metadata",
@@ -1219,19 +1218,6 @@ def evaluate_diehl_cook(
     return EvaluationResult(
         accuracy, predictions, assignments, confusion, label_resp, test_resp, method
     )
-
-
-def load_dataset_or_offline(name: str = "mnist", split: str = "train", folder=None):
-    """``load_dataset(name, split)`` if it is on disk, else the offline digits.
-
-    Never downloads. Returns ``(dataset, fell_back)`` so a notebook can say which it used.
-    """
-    from snnedu.data import DatasetNotFoundError, load_dataset
-
-    try:
-        return load_dataset(name, split, folder=folder, download=False), False
-    except DatasetNotFoundError:
-        return load_dataset("offline", split), True
 
 
 # -------------------------------------------------------------------------------- save / load
