@@ -71,6 +71,7 @@ import math
 import numpy as np
 
 from snnedu.core.jit import jit, parallel_jit, prange
+from snnedu.core.validation import require_finite, require_non_negative, require_positive
 
 # ----------------------------------------------------------------------------------------------
 # Fixed kernels
@@ -92,8 +93,8 @@ def dog_kernel(window: int = 7, sigma_1: float = 1.0, sigma_2: float = 2.0) -> n
     kernel : float array (window, window)
     """
     window = _odd_window(window)
-    sigma_1 = _positive("sigma_1", sigma_1, "px")
-    sigma_2 = _positive("sigma_2", sigma_2, "px")
+    sigma_1 = require_positive("sigma_1", sigma_1, "px")
+    sigma_2 = require_positive("sigma_2", sigma_2, "px")
     if sigma_1 == sigma_2:
         raise ValueError("sigma_1 == sigma_2 gives a zero kernel; use two different widths.")
     half = window // 2
@@ -123,7 +124,7 @@ def gabor_kernel(window: int = 5, orientation_deg: float = 0.0, aspect: float = 
     kernel : float array (window, window)
     """
     window = _odd_window(window)
-    aspect = _positive("aspect", aspect, "")
+    aspect = require_positive("aspect", aspect)
     theta = math.radians(float(orientation_deg))
     wavelength = window * 2 / 4
     sigma = 0.8 * wavelength
@@ -159,7 +160,7 @@ def filter_images(images, kernels, threshold: float = 0.0) -> np.ndarray:
         raise ValueError(
             f"kernels must have shape (n_kernels, k, k) with k odd, got {kernels.shape}."
         )
-    threshold = _finite("threshold", threshold)
+    threshold = require_finite("threshold", threshold)
     out = np.empty((images.shape[0], kernels.shape[0], *images.shape[1:]))
     _correlate(images, kernels, threshold, out)
     return out
@@ -351,8 +352,8 @@ def stdp_update(
     weights = np.array(weights, dtype=np.float64)
     if weights.ndim != 4:
         raise ValueError(f"weights must be (n_maps, n_in, k, k), got {weights.shape}.")
-    a_plus = _non_negative("a_plus", a_plus)
-    a_minus = _non_negative("a_minus", a_minus)
+    a_plus = require_non_negative("a_plus", a_plus)
+    a_minus = require_non_negative("a_minus", a_minus)
     winners = np.ascontiguousarray(winners, dtype=np.int64).reshape(-1, 4)
     _stdp(weights, in_times, out_times, winners, winners.shape[0], a_plus, a_minus, int(pad))
     return weights
@@ -586,30 +587,6 @@ def _odd_window(window) -> int:
     if int(window) != window or window < 1 or window % 2 == 0:
         raise ValueError(f"window must be an odd number of pixels >= 1, got {window!r}.")
     return int(window)
-
-
-def _positive(name, value, unit):
-    value = _finite(name, value)
-    if value <= 0:
-        raise ValueError(f"{name} must be > 0{f' [{unit}]' if unit else ''}, got {value!r}.")
-    return value
-
-
-def _non_negative(name, value):
-    value = _finite(name, value)
-    if value < 0:
-        raise ValueError(f"{name} must be >= 0, got {value!r}.")
-    return value
-
-
-def _finite(name, value):
-    try:
-        value = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a number, got {value!r}.") from None
-    if not math.isfinite(value):
-        raise ValueError(f"{name} must be finite, got {value!r}.")
-    return value
 
 
 def _n_steps(n_steps) -> int:
