@@ -48,7 +48,8 @@ Numerics (what the kernel does, exactly)
   emitted now add their weights to the ring of future ``g_e``; this step's slot is added to
   ``g_e``; synapses whose spike arrives now (emitted ``delay`` steps ago) get the
   presynaptic STDP update (skipped while the neuron's ``x_post1`` is 0, i.e. below
-  ``ProtocolParams.trace_floor`` at the end of an attempt) and their trace; (5) traces decay.
+  ``ProtocolParams.trace_floor`` at the end of an attempt) and their trace; (5) traces decay
+  (in training only: testing never reads them).
 - Input spikes are event-driven: each input's spike steps are drawn as geometric gaps, which is
   exactly a Bernoulli draw with probability ``rate·dt`` in every step (Brian's ``PoissonGroup``)
   at the cost of one draw per spike instead of one per pixel per step.
@@ -513,31 +514,36 @@ def _present(
             # (1) integrate every neuron from the previous step's state; refractory neurons
             # cannot fire (and are held, see hold_exc). margin > 0: crosses its threshold now.
             crossing = 0
+            if learn:
+                for j in range(n):
+                    theta[j] *= c_theta
             for j in range(n):
-                held_e = ref_exc[j] > 0
+                r = ref_exc[j]
+                held_e = r > 0
                 v = v_exc[j]
                 v_new = v + a_e * (
                     (v_rest_e - v) + g_e_exc[j] * (e_exc - v) + g_i_exc[j] * (e_inh_e - v)
                 )
                 v_new = v if held_e and hold_e else v_new
                 v_exc[j] = v_new
-                ref_exc[j] = ref_exc[j] - 1 if held_e else 0
+                ref_exc[j] = max(r - 1, 0)
                 g_e_exc[j] *= c_ge
                 g_i_exc[j] *= c_gi
-                th = theta[j] * c_theta if learn else theta[j]
-                theta[j] = th
-                m_e = -1.0 if held_e else v_new - (th_base + th)
+                m_e = -1.0 if held_e else v_new - (th_base + theta[j])
                 margin_e[j] = m_e
-                held_i = ref_inh[j] > 0
+                crossing += m_e > 0.0
+            for j in range(n):
+                r = ref_inh[j]
+                held_i = r > 0
                 v = v_inh[j]
                 v_new = v + a_i * ((v_rest_i - v) + g_e_inh[j] * (e_exc - v))
                 v_new = v if held_i else v_new
                 v_inh[j] = v_new
-                ref_inh[j] = ref_inh[j] - 1 if held_i else 0
+                ref_inh[j] = max(r - 1, 0)
                 g_e_inh[j] *= c_ge
                 m_i = -1.0 if held_i else v_new - v_th_i
                 margin_i[j] = m_i
-                crossing += (m_e > 0.0) + (m_i > 0.0)
+                crossing += m_i > 0.0
             n_e = 0
             n_i = 0
             if crossing > 0:
@@ -672,9 +678,10 @@ def _present(
                                 if x_post1[j] != 0.0:
                                     w[i, b] = stdp_on_pre(rule, w[i, b], x_post1[j], sp)
             # (5) postsynaptic traces decay one step
-            for j in range(n):
-                x_post1[j] *= e1
-                x_post2[j] *= e2
+            if learn:
+                for j in range(n):
+                    x_post1[j] *= e1
+                    x_post2[j] *= e2
             # rest: finish in closed form once nothing can happen any more
             if step >= n_present + max_delay and step < n_total - 1:
                 remaining = n_total - 1 - step
