@@ -67,16 +67,21 @@ def plot_spike_times(
     return image
 
 
-def plot_spike_count_by_time(times, n_steps: int, ax=None, label: str | None = None):
-    """Histogram of spike times of one layer: how many neurons fire in each time bin.
-    Returns the ``BarContainer``."""
+def plot_spike_count_by_time(
+    times, n_steps: int, ax=None, label: str | None = None, log: bool = False
+):
+    """How many neurons of one layer fire in each time bin, as a line with markers (several
+    layers can share one axes; ``log=True`` for a log count axis when the layers differ by
+    orders of magnitude). Returns the ``Line2D``."""
     ax = _axes(ax)
     times = np.asarray(times).ravel()
     counts = np.bincount(times[times < n_steps].astype(int), minlength=n_steps)[:n_steps]
-    bars = ax.bar(np.arange(n_steps), counts, label=label, alpha=0.7)
+    (line,) = ax.plot(np.arange(n_steps), counts, marker="o", markersize=3, label=label)
     ax.set_xlabel("time [bin]")
-    ax.set_ylabel("spikes")
-    return bars
+    ax.set_ylabel("spikes per time bin")
+    if log:
+        ax.set_yscale("log")
+    return line
 
 
 def plot_parameter_counts(counts: dict, ax=None, reference: dict | None = None):

@@ -50,9 +50,17 @@ def receptive_field_grid(w, columns: int | None = None, gap: int = 1) -> np.ndar
     return grid
 
 
-def plot_receptive_fields(w, ax=None, columns: int | None = None, cmap: str = "hot_r", vmax=None):
+def plot_receptive_fields(
+    w,
+    ax=None,
+    columns: int | None = None,
+    cmap: str = "hot_r",
+    vmax=None,
+    colorbar: bool = False,
+):
     """The 2-D receptive fields of all excitatory neurons as one grid image (the lecture's
-    picture). Returns the ``AxesImage``."""
+    picture): tile ``j`` is neuron ``j``'s 784 input weights as a 28×28 image (dark = strong).
+    ``colorbar=True`` adds the weight scale. Returns the ``AxesImage``."""
     ax = plt.gca() if ax is None else ax
     grid = receptive_field_grid(w, columns)
     image = ax.imshow(
@@ -61,6 +69,8 @@ def plot_receptive_fields(w, ax=None, columns: int | None = None, cmap: str = "h
     ax.set_xticks([])
     ax.set_yticks([])
     ax.set_title(f"receptive fields of {np.asarray(w).shape[1]} excitatory neurons")
+    if colorbar:
+        ax.figure.colorbar(image, ax=ax, shrink=0.8, label="input weight w (dimensionless)")
     return image
 
 
@@ -73,8 +83,12 @@ def plot_theta(theta, ax=None, bins: int = 30, **kwargs):
     return bars
 
 
-def plot_confusion(confusion, ax=None, class_names=None, normalise: bool = True):
-    """Confusion matrix (rows: true class, columns: predicted). Returns the ``AxesImage``."""
+def plot_confusion(
+    confusion, ax=None, class_names=None, normalise: bool = True, colorbar: bool = False
+):
+    """Confusion matrix (rows: true class, columns: predicted; ``normalise``: each row as
+    fractions of that class's images). ``colorbar=True`` adds the scale. Returns the
+    ``AxesImage``."""
     ax = plt.gca() if ax is None else ax
     matrix = np.asarray(confusion, dtype=float)
     if normalise:
@@ -94,6 +108,9 @@ def plot_confusion(confusion, ax=None, class_names=None, normalise: bool = True)
                 dark = matrix[i, j] > 0.6 * matrix.max()
                 ax.text(j, i, text, ha="center", va="center", fontsize=7,
                         color="white" if dark else "black")  # fmt: skip
+    if colorbar:
+        label = "fraction of the true class's images" if normalise else "images"
+        ax.figure.colorbar(image, ax=ax, label=label)
     return image
 
 
@@ -109,17 +126,18 @@ def plot_accuracy_curve(images_seen, accuracy, ax=None, label: str | None = None
 
 
 def plot_spikes_per_image(spikes, ax=None, window: int = 100, **kwargs):
-    """Excitatory spikes per image during training, raw and as a moving average.
-    Returns the two lines (raw, average)."""
+    """Excitatory spikes per image during training, raw (grey dots) and as a moving average
+    (line), with a legend. Returns the two lines (raw, average)."""
     ax = plt.gca() if ax is None else ax
     spikes = np.asarray(spikes, dtype=float)
     x = np.arange(1, len(spikes) + 1)
-    (raw,) = ax.plot(x, spikes, ".", markersize=1.5, color="0.6", **kwargs)
+    (raw,) = ax.plot(x, spikes, ".", markersize=1.5, color="0.6", label="one image", **kwargs)
     window = max(1, min(window, len(spikes)))
     mean = np.convolve(spikes, np.ones(window) / window, mode="valid") if len(spikes) else spikes
     (avg,) = ax.plot(x[window - 1 :], mean, color="C0", label=f"mean of {window}")
     ax.set_xlabel("training images seen")
     ax.set_ylabel("excitatory spikes per image")
+    ax.legend(loc="upper right", fontsize="small", markerscale=4)
     return raw, avg
 
 
