@@ -4,6 +4,7 @@ save/load, interrupt and resume, input validation."""
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -61,10 +62,16 @@ def reference_train(net: dc.DiehlCookNetwork, images) -> tuple[list, np.ndarray,
             for step in range(n_total):
                 now = now0 + step
                 fired_e, fired_i = [], []
-                new_v_e = v_e + q.dt / p.tau_m_exc * (
-                    (p.v_rest_exc - v_e) + ge_e * (p.e_exc - v_e) + gi_e * (p.e_inh_exc - v_e)
-                )
-                new_v_i = v_i + q.dt / p.tau_m_inh * ((p.v_rest_inh - v_i) + ge_i * (p.e_exc - v_i))
+                a_e, a_i = q.dt / p.tau_m_exc, q.dt / p.tau_m_inh
+                if q.implicit_euler:  # v_new solves the step with the conductances of the step
+                    drive = p.v_rest_exc + ge_e * p.e_exc + gi_e * p.e_inh_exc
+                    new_v_e = (v_e + a_e * drive) / (1 + a_e * (1 + ge_e + gi_e))
+                    new_v_i = (v_i + a_i * (p.v_rest_inh + ge_i * p.e_exc)) / (1 + a_i * (1 + ge_i))
+                else:
+                    new_v_e = v_e + a_e * (
+                        (p.v_rest_exc - v_e) + ge_e * (p.e_exc - v_e) + gi_e * (p.e_inh_exc - v_e)
+                    )
+                    new_v_i = v_i + a_i * ((p.v_rest_inh - v_i) + ge_i * (p.e_exc - v_i))
                 theta *= 1 - q.dt / p.tau_theta
                 for j in range(n):
                     if ref_e[j] > 0:  # refractory: cannot fire
@@ -133,9 +140,11 @@ def kernel_train(net, images):
     return counts, result.network
 
 
-def test_kernel_matches_slow_reference_spike_for_spike(digits):
+@pytest.mark.parametrize("implicit_euler", [0.0, 1.0])
+def test_kernel_matches_slow_reference_spike_for_spike(digits, implicit_euler):
     images, _ = digits
-    net = dc.init_diehl_cook(6, rng=np.random.default_rng(3))
+    protocol = dc.ProtocolParams(implicit_euler=implicit_euler)
+    net = dc.init_diehl_cook(6, protocol=protocol, rng=np.random.default_rng(3))
     faint = (images[2] // 12).astype(np.uint8)  # too faint: needs retries at higher intensity
     batch = np.stack([images[0], images[1], faint])
     got_counts, trained = kernel_train(net, batch)
@@ -145,6 +154,27 @@ def test_kernel_matches_slow_reference_spike_for_spike(digits):
     assert trained.log.attempts[2] > 1  # and a retry
     np.testing.assert_allclose(trained.w, ref_w, rtol=0, atol=1e-9)
     np.testing.assert_allclose(trained.theta, ref_theta, rtol=0, atol=1e-9)
+
+
+def test_forward_euler_overshoot_is_reported_and_implicit_euler_keeps_v_between_reversals(digits):
+    # One inhibitory spike gives g_i = 2000, so dt·(1 + g_i)/τ_m = 10 > 2: forward Euler
+    # overshoots. The solution of the ODE, and the implicit step, stay within [E_inh, E_exc].
+    images, _ = digits
+    strong = dc.DiehlCookParams(w_inh_exc=2000.0)
+
+    def network(implicit_euler):
+        protocol = dc.ProtocolParams(implicit_euler=implicit_euler)
+        rng = np.random.default_rng(0)
+        return dc.init_diehl_cook(20, params=strong, protocol=protocol, rng=rng)
+
+    with pytest.warns(RuntimeWarning, match="implicit_euler=1"):
+        dc.train_diehl_cook(network(0.0), images[:3])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        trained = dc.train_diehl_cook(network(1.0), images[:3]).network
+    assert trained.log.exc_spikes.sum() > 0
+    v = trained.state.v_exc
+    assert strong.e_inh_exc <= v.min() and v.max() <= strong.e_exc
 
 
 def test_refractory_excitatory_neuron_integrates_and_fires_again_after_exactly_t_ref():

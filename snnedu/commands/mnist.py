@@ -36,6 +36,13 @@ def register(parser) -> None:
     )
     train.add_argument("--passes", type=int, default=1, help="passes over the training images")
     train.add_argument(
+        "--integrator",
+        choices=("euler", "implicit"),
+        default="euler",
+        help="membrane update: forward Euler (the authors' simulator) or linearly implicit "
+        "Euler (stable when many neurons fire together)",
+    )
+    train.add_argument(
         "--n-train", type=int, default=0, help="use only the first N training images (0: all)"
     )
     train.add_argument(
@@ -144,7 +151,10 @@ def _train(args) -> int:
     else:
         if args.size < 1:
             raise ValueError(f"--size must be a positive number of neurons, got {args.size}.")
-        net = dc.init_diehl_cook(args.size, rule=args.rule, rng=np.random.default_rng(args.seed))
+        protocol = dc.ProtocolParams(implicit_euler=float(args.integrator == "implicit"))
+        net = dc.init_diehl_cook(
+            args.size, rule=args.rule, protocol=protocol, rng=np.random.default_rng(args.seed)
+        )
     metadata = {"dataset": data.name, "source": data.source, "n_train": len(images),
                 "passes": args.passes, "command": " ".join(sys.argv)}  # fmt: skip
     result = dc.train_diehl_cook(

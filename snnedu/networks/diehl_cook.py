@@ -39,7 +39,14 @@ rules of :mod:`snnedu.models.stdp` on the input synapses (``triplet`` by default
 Numerics (what the kernel does, exactly)
 ----------------------------------------
 - Forward Euler at ``dt`` = 0.5 ms for v, g and θ, as Brian 1 did for these nonlinear equations
-  (Diehl & Cook's simulator); STDP traces decay exactly.
+  (Diehl & Cook's simulator); STDP traces decay exactly. Forward Euler overshoots when
+  ``dt·(1 + g_e + g_i)/τ_m > 2``, i.e. when more than about 23 inhibitory neurons fire in one
+  step (g_i > 399); the kernel counts such steps and training or testing then warns, since the
+  spike counts that follow are artefacts (a storm of every neuron firing at every chance).
+  ``ProtocolParams.implicit_euler = 1`` takes the linearly implicit step
+  :math:`v' = (v + a(v_{rest} + g_e e_{exc} + g_i e_{inh})) / (1 + a(1 + g_e + g_i))`,
+  :math:`a = dt/\tau_m`, which is first-order like forward Euler, equal to it for small
+  conductances and stays between the reversal potentials for any conductance.
 - One step: (1) every neuron integrates from the state of the previous step (refractory
   inhibitory neurons, and excitatory ones if ``hold_exc``, are held at ``v_reset``),
   thresholds of non-refractory neurons are tested; (2) excitatory spikes: STDP update of
@@ -99,6 +106,7 @@ import math
 import os
 import signal
 import threading
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
@@ -215,6 +223,7 @@ class ProtocolParams(NamedTuple):
     retry_on_total: float = 0.0  # 0: code (latest attempt), 1: paper (all attempts)
     count_rest_spikes: float = 1.0  # 1: code (rest spikes count for the next attempt)
     trace_add: float = 0.0  # 0: code (traces set to 1), 1: paper (traces += 1)
+    implicit_euler: float = 0.0  # 0: forward Euler for v (Brian 1); 1: linearly implicit Euler
     rest_tol: float = 1e-10  # conductance below which the rest is finished in closed form
     trace_floor: float = 1e-6  # x_post1 below this is set to 0 at the end of each attempt
 
@@ -440,6 +449,7 @@ def _present(
     n_ref_i = int(round(p.t_ref_inh / dt))  # noqa: RUF046
     a_e = dt / p.tau_m_exc
     a_i = dt / p.tau_m_inh
+    implicit = q.implicit_euler > 0.5
     c_ge = 1.0 - dt / p.tau_e
     c_gi = 1.0 - dt / p.tau_i
     c_theta = 1.0 - dt / p.tau_theta
@@ -480,6 +490,7 @@ def _present(
     total_in = 0
     total_e = 0
     total_i = 0
+    unstable = 0  # neuron-steps in which forward Euler was unstable (a (1 + g) > 2)
     presented_total = 0
     while True:
         attempts += 1
@@ -521,9 +532,15 @@ def _present(
                 r = ref_exc[j]
                 held_e = r > 0
                 v = v_exc[j]
-                v_new = v + a_e * (
-                    (v_rest_e - v) + g_e_exc[j] * (e_exc - v) + g_i_exc[j] * (e_inh_e - v)
-                )
+                ge = g_e_exc[j]
+                gi = g_i_exc[j]
+                if implicit:
+                    v_new = (v + a_e * (v_rest_e + ge * e_exc + gi * e_inh_e)) / (
+                        1.0 + a_e * (1.0 + ge + gi)
+                    )
+                else:
+                    v_new = v + a_e * ((v_rest_e - v) + ge * (e_exc - v) + gi * (e_inh_e - v))
+                    unstable += a_e * (1.0 + ge + gi) > 2.0 and not (held_e and hold_e)
                 v_new = v if held_e and hold_e else v_new
                 v_exc[j] = v_new
                 ref_exc[j] = max(r - 1, 0)
@@ -536,7 +553,12 @@ def _present(
                 r = ref_inh[j]
                 held_i = r > 0
                 v = v_inh[j]
-                v_new = v + a_i * ((v_rest_i - v) + g_e_inh[j] * (e_exc - v))
+                ge = g_e_inh[j]
+                if implicit:
+                    v_new = (v + a_i * (v_rest_i + ge * e_exc)) / (1.0 + a_i * (1.0 + ge))
+                else:
+                    v_new = v + a_i * ((v_rest_i - v) + ge * (e_exc - v))
+                    unstable += a_i * (1.0 + ge) > 2.0 and not held_i
                 v_new = v if held_i else v_new
                 v_inh[j] = v_new
                 ref_inh[j] = max(r - 1, 0)
@@ -687,7 +709,19 @@ def _present(
                 remaining = n_total - 1 - step
                 if _quiet(st, theta, p, q, learn, c_theta, remaining):
                     _rest_jump(
-                        st, theta, p, learn, a_e, a_i, c_ge, c_gi, c_theta, e1, e2, remaining
+                        st,
+                        theta,
+                        p,
+                        learn,
+                        a_e,
+                        a_i,
+                        implicit,
+                        c_ge,
+                        c_gi,
+                        c_theta,
+                        e1,
+                        e2,
+                        remaining,
                     )
                     break
         st.step[0] = t0 + n_total
@@ -702,7 +736,7 @@ def _present(
         intensity += q.intensity_step
     for j in range(n):
         counts_out[j] = counts[j]
-    return attempts, total_in, total_e, total_i
+    return attempts, total_in, total_e, total_i, unstable
 
 
 @jit
@@ -775,17 +809,19 @@ def _blocked_steps(t_ref, dt, hold):
 
 
 @jit
-def _rest_jump(st, theta, p, learn, a_e, a_i, c_ge, c_gi, c_theta, e1, e2, m):
+def _rest_jump(st, theta, p, learn, a_e, a_i, implicit, c_ge, c_gi, c_theta, e1, e2, m):
     """Advance ``m`` quiet steps at once: the Euler map of the rest, in closed form."""
+    c_e = 1.0 / (1.0 + a_e) if implicit else 1.0 - a_e
+    c_i = 1.0 / (1.0 + a_i) if implicit else 1.0 - a_i
     for j in range(st.v_exc.shape[0]):
         held = min(st.ref_exc[j], m)
         st.ref_exc[j] -= held
         if p.hold_exc <= 0.5:
             held = 0  # v relaxes while refractory
-        st.v_exc[j] = p.v_rest_exc + (st.v_exc[j] - p.v_rest_exc) * (1.0 - a_e) ** (m - held)
+        st.v_exc[j] = p.v_rest_exc + (st.v_exc[j] - p.v_rest_exc) * c_e ** (m - held)
         held = min(st.ref_inh[j], m)
         st.ref_inh[j] -= held
-        st.v_inh[j] = p.v_rest_inh + (st.v_inh[j] - p.v_rest_inh) * (1.0 - a_i) ** (m - held)
+        st.v_inh[j] = p.v_rest_inh + (st.v_inh[j] - p.v_rest_inh) * c_i ** (m - held)
         st.g_e_exc[j] *= c_ge**m
         st.g_i_exc[j] *= c_gi**m
         st.g_e_inh[j] *= c_ge**m
@@ -836,7 +872,7 @@ def _respond_parallel(
         for img in range(c, n_images, n_chunks):
             st = _rested_state(p, n)
             np.random.seed(seeds[img])  # noqa: NPY002 (numba's generator)
-            a, t_in, t_e, t_i = _present(
+            a, t_in, t_e, t_i, unstable = _present(
                 rates_base[img], w_local, lay, theta_local, st, p, q, sp, rule,
                 False, decay_pre, counts_out[img], scratch_i, scratch_p, spk_e, spk_i,
                 rec, rec, rec, False,
@@ -845,6 +881,7 @@ def _respond_parallel(
             stats_out[img, 1] = t_in
             stats_out[img, 2] = t_e
             stats_out[img, 3] = t_i
+            stats_out[img, 4] = unstable
 
 
 # --------------------------------------------------------------------------- public functions
@@ -983,17 +1020,21 @@ def train_diehl_cook(
     completed = True
     snapshots = []
     window_correct = [0, 0]
+    warned = False
     with stop.installed():
         try:
             for k in range(start, target):
                 img = k % len(x)
-                a, t_in, t_e, t_i = _train_image(
+                a, t_in, t_e, t_i, unstable = _train_image(
                     _image_seed(knet.seed, k), x[img], knet.w, lay, knet.theta, knet.state,
                     knet.params, knet.protocol, knet.stdp, rule, decay_pre, counts,
                     scratch_i, scratch_p, spk_e, spk_i, rec, rec, rec, False, True,
                 )  # fmt: skip
                 _log_image(log, k, counts, int(a), int(y[img]), update_interval, window_correct)
                 seen = k + 1
+                if unstable and not warned:
+                    warned = True
+                    _warn_unstable(int(unstable), f"training image {k}")
                 if bar is not None:
                     bar.update(1)
                     acc = window_correct[0] / window_correct[1] if window_correct[1] else None
@@ -1052,7 +1093,7 @@ def respond_diehl_cook(
     decay_pre, lay = _kernel_args(network)
     w = np.take_along_axis(network.w, lay.order, axis=1)
     counts = np.zeros((n_images, n), np.int32)
-    stats = np.zeros((n_images, 4), np.int64)
+    stats = np.zeros((n_images, 5), np.int64)
     rule = rule_code(network.rule)
     if parallel and n_images > 0:
         import numba
@@ -1071,6 +1112,7 @@ def respond_diehl_cook(
                 knet.protocol, knet.stdp, rule, decay_pre, counts[img], scratch_i, scratch_p,
                 spk_e, spk_i, rec, rec, rec, False, False,
             )  # fmt: skip
+    _warn_unstable(int(stats[:, 4].sum()), "testing")
     return Responses(counts, stats[:, 0].astype(np.int32), stats[:, 1], stats[:, 2], stats[:, 3])
 
 
@@ -1455,6 +1497,19 @@ def _class_means(counts, labels, n_classes):
     np.add.at(sums, labels, counts)
     per_class = np.bincount(labels, minlength=n_classes)[:, None]
     return np.divide(sums, per_class, out=np.zeros_like(sums), where=per_class > 0)
+
+
+def _warn_unstable(count: int, where: str) -> None:
+    """Warn that forward Euler overshot (its results are then numerical artefacts)."""
+    if count:
+        warnings.warn(
+            f"forward Euler was unstable in {count} neuron-steps during {where}: so many neurons "
+            "fired together that dt·(1 + g_e + g_i)/τ_m > 2 and the membrane potential "
+            "overshoots; the spike counts from there on are not trustworthy. Use "
+            "ProtocolParams(implicit_euler=1) (stable at any conductance) or a smaller dt.",
+            RuntimeWarning,
+            stacklevel=3,
+        )
 
 
 def _positive_int(name, value) -> int:
