@@ -484,13 +484,14 @@ def _present(
     ev_n = np.zeros(n_ring, np.int64)
     is_act = np.zeros(n, np.bool_)
     margin_i = np.empty(n)
+    no_g = np.zeros(n)  # inhibitory neurons: no inhibition, no θ
 
     intensity = q.intensity
     attempts = 0
     total_in = 0
     total_e = 0
     total_i = 0
-    unstable = 0  # neuron-steps in which forward Euler was unstable (a (1 + g) > 2)
+    unstable = 0  # conductance jumps that left forward Euler unstable (a (1 + g) > 2)
     presented_total = 0
     while True:
         attempts += 1
@@ -524,48 +525,17 @@ def _present(
             now = t0 + step
             # (1) integrate every neuron from the previous step's state; refractory neurons
             # cannot fire (and are held, see hold_exc). margin > 0: crosses its threshold now.
-            crossing = 0
             if learn:
                 for j in range(n):
                     theta[j] *= c_theta
-            for j in range(n):
-                r = ref_exc[j]
-                held_e = r > 0
-                v = v_exc[j]
-                ge = g_e_exc[j]
-                gi = g_i_exc[j]
-                if implicit:
-                    v_new = (v + a_e * (v_rest_e + ge * e_exc + gi * e_inh_e)) / (
-                        1.0 + a_e * (1.0 + ge + gi)
-                    )
-                else:
-                    v_new = v + a_e * ((v_rest_e - v) + ge * (e_exc - v) + gi * (e_inh_e - v))
-                    unstable += a_e * (1.0 + ge + gi) > 2.0 and not (held_e and hold_e)
-                v_new = v if held_e and hold_e else v_new
-                v_exc[j] = v_new
-                ref_exc[j] = max(r - 1, 0)
-                g_e_exc[j] *= c_ge
-                g_i_exc[j] *= c_gi
-                m_e = -1.0 if held_e else v_new - (th_base + theta[j])
-                margin_e[j] = m_e
-                crossing += m_e > 0.0
-            for j in range(n):
-                r = ref_inh[j]
-                held_i = r > 0
-                v = v_inh[j]
-                ge = g_e_inh[j]
-                if implicit:
-                    v_new = (v + a_i * (v_rest_i + ge * e_exc)) / (1.0 + a_i * (1.0 + ge))
-                else:
-                    v_new = v + a_i * ((v_rest_i - v) + ge * (e_exc - v))
-                    unstable += a_i * (1.0 + ge) > 2.0 and not held_i
-                v_new = v if held_i else v_new
-                v_inh[j] = v_new
-                ref_inh[j] = max(r - 1, 0)
-                g_e_inh[j] *= c_ge
-                m_i = -1.0 if held_i else v_new - v_th_i
-                margin_i[j] = m_i
-                crossing += m_i > 0.0
+            crossing = _membrane_step(
+                v_exc, g_e_exc, g_i_exc, ref_exc, theta, margin_e, a_e, v_rest_e, e_exc,
+                e_inh_e, th_base, c_ge, c_gi, hold_e, implicit,
+            )  # fmt: skip
+            crossing += _membrane_step(
+                v_inh, g_e_inh, no_g, ref_inh, no_g, margin_i, a_i, v_rest_i, e_exc, 0.0,
+                v_th_i, c_ge, 0.0, True, implicit,
+            )  # fmt: skip
             n_e = 0
             n_i = 0
             if crossing > 0:
@@ -627,6 +597,7 @@ def _present(
                     x_post1[j] = 1.0
                     x_post2[j] = 1.0
                 g_e_inh[j] += p.w_exc_inh
+                unstable += not implicit and a_i * (1.0 + g_e_inh[j]) > 2.0
                 if step < n_present:
                     counts[j] += 1
                     if record:
@@ -647,6 +618,9 @@ def _present(
                     else:
                         g_i_exc[j] += p.w_inh_exc * n_i
                 total_i += n_i
+                if not implicit:
+                    for j in range(n):
+                        unstable += a_e * (1.0 + g_e_exc[j] + g_i_exc[j]) > 2.0
             # (4) input spikes. An emitted spike writes its whole row of weights into a ring of
             # future conductance increments, one slot per delay (Brian 1's DelayConnection);
             # the slot of this step is then added to g_e.
@@ -765,6 +739,39 @@ def _input_trace(hist_step, hist_x, hist_head, i, t, n_hist, decay_pre, n_decay)
             return hist_x[i, h] * decay_pre[lag] if lag < n_decay else 0.0
         h = h - 1 if h > 0 else n_hist - 1
     return 0.0
+
+
+@jit
+def _membrane_step(
+    v, g_e, g_i, ref, theta, margin, a, v_rest, e_exc, e_inh, th_base, c_ge, c_gi, hold, implicit
+):
+    """One step of τ_m dv/dt = (v_rest − v) + g_e (e_exc − v) + g_i (e_inh − v) for a
+    population (a = dt/τ_m; forward Euler or linearly implicit; refractory neurons keep v if
+    ``hold``), then the conductances decay and ``margin`` = v − (th_base + θ) (−1 while
+    refractory: no spike). Returns the number of neurons above threshold. The two methods are
+    two loops rather than a branch inside one, so that each vectorises."""
+    n = v.shape[0]
+    if implicit:
+        for j in range(n):
+            ge = g_e[j]
+            gi = g_i[j]
+            v_new = (v[j] + a * (v_rest + ge * e_exc + gi * e_inh)) / (1.0 + a * (1.0 + ge + gi))
+            v[j] = v[j] if ref[j] > 0 and hold else v_new
+    else:
+        for j in range(n):
+            x = v[j]
+            v_new = x + a * ((v_rest - x) + g_e[j] * (e_exc - x) + g_i[j] * (e_inh - x))
+            v[j] = x if ref[j] > 0 and hold else v_new
+    crossing = 0
+    for j in range(n):
+        r = ref[j]
+        ref[j] = max(r - 1, 0)
+        g_e[j] *= c_ge
+        g_i[j] *= c_gi
+        m = -1.0 if r > 0 else v[j] - (th_base + theta[j])
+        margin[j] = m
+        crossing += m > 0.0
+    return crossing
 
 
 @jit
@@ -1503,8 +1510,8 @@ def _warn_unstable(count: int, where: str) -> None:
     """Warn that forward Euler overshot (its results are then numerical artefacts)."""
     if count:
         warnings.warn(
-            f"forward Euler was unstable in {count} neuron-steps during {where}: so many neurons "
-            "fired together that dt·(1 + g_e + g_i)/τ_m > 2 and the membrane potential "
+            f"forward Euler became unstable {count} times during {where}: so many neurons fired "
+            "together that dt·(1 + g_e + g_i)/τ_m > 2 and the membrane potential "
             "overshoots; the spike counts from there on are not trustworthy. Use "
             "ProtocolParams(implicit_euler=1) (stable at any conductance) or a smaller dt.",
             RuntimeWarning,
