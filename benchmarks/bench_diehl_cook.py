@@ -198,7 +198,8 @@ def main() -> None:
         figures["speed"].append(s)
         print(f"N={n:5d}  training {s['train_img_s']:7.1f} img/s on one thread "
               f"({s['train_img_s_cpu']:.1f} per CPU-second)  |  evaluation "
-              f"{s['eval_img_s']:7.1f} img/s on {numba.get_num_threads()} threads  |  numpy "
+              f"{s['eval_img_s']:7.1f} img/s on {numba.get_num_threads()} threads (a network "
+              f"after 300 training images)  |  numpy "
               f"step loop {s['numpy_img_s']:.2f} img/s → ×{s['train_speedup']:.0f} training, "
               f"×{s['eval_speedup']:.0f} evaluation", flush=True)  # fmt: skip
     if not args.quick:
