@@ -41,8 +41,9 @@ Numerics (what the kernel does, exactly)
 - Forward Euler at ``dt`` = 0.5 ms for v, g and θ, as Brian 1 did for these nonlinear equations
   (Diehl & Cook's simulator); STDP traces decay exactly. Forward Euler overshoots when
   ``dt·(1 + g_e + g_i)/τ_m > 2``, i.e. when more than about 23 inhibitory neurons fire in one
-  step (g_i > 399); the kernel counts such steps and training or testing then warns, since the
-  spike counts that follow are artefacts (a storm of every neuron firing at every chance).
+  step (g_i > 399); the kernel checks for this whenever a volley of spikes raises a
+  conductance, and training or testing then warns, since the spike counts that follow can be
+  artefacts (a storm of every neuron firing at every chance).
   ``ProtocolParams.implicit_euler = 1`` takes the linearly implicit step
   :math:`v' = (v + a(v_{rest} + g_e e_{exc} + g_i e_{inh})) / (1 + a(1 + g_e + g_i))`,
   :math:`a = dt/\tau_m`, which is first-order like forward Euler, equal to it for small
@@ -683,20 +684,9 @@ def _present(
                 remaining = n_total - 1 - step
                 if _quiet(st, theta, p, q, learn, c_theta, remaining):
                     _rest_jump(
-                        st,
-                        theta,
-                        p,
-                        learn,
-                        a_e,
-                        a_i,
-                        implicit,
-                        c_ge,
-                        c_gi,
-                        c_theta,
-                        e1,
-                        e2,
+                        st, theta, p, learn, a_e, a_i, implicit, c_ge, c_gi, c_theta, e1, e2,
                         remaining,
-                    )
+                    )  # fmt: skip
                     break
         st.step[0] = t0 + n_total
         _flush(st, q.trace_floor)
@@ -817,7 +807,7 @@ def _blocked_steps(t_ref, dt, hold):
 
 @jit
 def _rest_jump(st, theta, p, learn, a_e, a_i, implicit, c_ge, c_gi, c_theta, e1, e2, m):
-    """Advance ``m`` quiet steps at once: the Euler map of the rest, in closed form."""
+    """Advance ``m`` quiet steps at once: the step map of the rest, in closed form."""
     c_e = 1.0 / (1.0 + a_e) if implicit else 1.0 - a_e
     c_i = 1.0 / (1.0 + a_i) if implicit else 1.0 - a_i
     for j in range(st.v_exc.shape[0]):
