@@ -10,7 +10,8 @@ test images are used once, for the printed accuracy.
 
     SNNEDU_MNIST_DIR=/work/shared/data/mnist python benchmarks/bench_convsnn.py [--speed-only]
 
-It takes several minutes on two cores (``--quick``: 2,000 / 1,000 images, MNIST only).
+It takes about 25 minutes on two cores, most of it fitting SVMs to choose the Fashion-MNIST
+readout (``--quick``: 2,000 / 1,000 images, MNIST only, a few minutes).
 """
 
 from __future__ import annotations
