@@ -74,39 +74,9 @@ def test_train_resume_and_eval_a_tiny_network(tmp_path, capsys):
 
 
 def test_bad_arguments_give_an_error_status_not_a_traceback(tmp_path, capsys):
-    assert (
-        main(
-            [
-                "mnist",
-                "train",
-                "--size",
-                "-3",
-                "--dataset",
-                "offline",
-                "--no-progress",
-                "--output",
-                str(tmp_path / "x.npz"),
-            ]
-        )
-        == 2
-    )
+    output = str(tmp_path / "x.npz")
+    train = ["mnist", "train", "--dataset", "offline", "--no-progress", "-o", output]
+    assert main([*train, "--size", "-3"]) == 2
     assert "--size" in capsys.readouterr().err
-    assert (
-        main(
-            [
-                "mnist",
-                "train",
-                "--size",
-                "3",
-                "--rule",
-                "hebb",
-                "--dataset",
-                "offline",
-                "--no-progress",
-                "--output",
-                str(tmp_path / "x.npz"),
-            ]
-        )
-        == 2
-    )
+    assert main([*train, "--size", "3", "--rule", "hebb"]) == 2
     assert main(["mnist", "eval", str(tmp_path / "missing.npz"), "--dataset", "offline"]) == 2
