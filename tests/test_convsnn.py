@@ -3,6 +3,7 @@ filters against their formulas, STDP on a toy pattern, encoders, reproducibility
 widgets."""
 
 import functools
+import json
 import math
 
 import numpy as np
@@ -318,6 +319,37 @@ def test_2018_readout_features_lie_in_unit_range_and_latency_ranks_spike_times(
         np.testing.assert_allclose(x[0], np.where(pool2 < T, (T - pool2) / T, 0), rtol=1e-6)
 
 
+def test_readout_shift_moves_images_by_whole_pixels_and_adds_them_to_the_svm_training(
+    digits, tiny_2018
+):
+    from sklearn.svm import LinearSVC
+
+    images, labels = digits
+    image = np.arange(1.0, 10.0).reshape(1, 3, 3)
+    down, up, right, left = convsnn._shifted_copies(image, 1)
+    np.testing.assert_array_equal(down, [[0, 0, 0], [1, 2, 3], [4, 5, 6]])
+    np.testing.assert_array_equal(up, [[4, 5, 6], [7, 8, 9], [0, 0, 0]])
+    np.testing.assert_array_equal(right, [[0, 1, 2], [0, 4, 5], [0, 7, 8]])
+    np.testing.assert_array_equal(left, [[2, 3, 0], [5, 6, 0], [8, 9, 0]])
+    assert convsnn._shifted_copies(image, 0).shape == (0, 3, 3)
+
+    x, y = images[:60], labels[:60]
+    model = convsnn.train_convsnn_2018(x, y, tiny_2018, rng=np.random.default_rng(0))
+    both = np.concatenate([x, convsnn._shifted_copies(x.astype(float), 1)])
+    svm = LinearSVC(C=1.0, max_iter=5000, dual=True, random_state=0)
+    svm.fit(convsnn.features_2018(model, both), np.tile(y, 5))
+    np.testing.assert_allclose(model.readout_w[svm.classes_], svm.coef_, atol=1e-6)
+    plain = convsnn.fit_readout(model._replace(params=tiny_2018._replace(readout_shift=0)), x, y)
+    svm.fit(convsnn.features_2018(model, x), y)
+    np.testing.assert_allclose(plain.readout_w[svm.classes_], svm.coef_, atol=1e-6)
+    with pytest.raises(ValueError, match="readout_shift"):
+        convsnn.fit_readout(model._replace(params=tiny_2018._replace(readout_shift=28)), x, y)
+    with pytest.raises(ValueError, match="readout_shift"):
+        convsnn.train_convsnn_2018(
+            x, y, tiny_2018._replace(readout_shift=-1), rng=np.random.default_rng(0)
+        )
+
+
 def test_readout_selection_sees_only_training_images_and_picks_the_best_validation_score(
     digits, tiny_2018, monkeypatch
 ):
@@ -342,7 +374,9 @@ def test_readout_selection_sees_only_training_images_and_picks_the_best_validati
     )
     staged = convsnn.select_readout(model, train_x, train_y, c_grid=grid)[1]
     monkeypatch.undo()
-    assert seen and all(np.array_equal(x, train_x) for x in seen)  # the training images only
+    # the training images and their shifted copies only (readout_shift = 1)
+    moved = convsnn._shifted_copies(train_x.astype(float), 1)
+    assert seen and all(np.array_equal(x, np.concatenate([train_x, moved])) for x in seen)
     assert len(chosen.scores) == 2 * 2 * len(grid)
     # staged search: C first on (latency, no pool1), then the other variants at that C
     c_first = max(grid, key=lambda c: (chosen.scores["latency", 0, c], -c))
@@ -357,12 +391,16 @@ def test_readout_selection_sees_only_training_images_and_picks_the_best_validati
         chosen.validation_accuracy
     )
     assert (chosen.n_fit, chosen.n_validation) == (80, 20)
-    # each score is an SVM fitted on the first 80 images and scored on the last 20
+    # each score is an SVM fitted on the first 80 images and their four shifted copies (never
+    # a copy of a validation image) and scored on the last 20
+    fit_x = np.concatenate([train_x[:80], convsnn._shifted_copies(train_x[:80].astype(float), 1)])
     for (readout, window, c), score in chosen.scores.items():
         p = tiny_2018._replace(readout=readout, readout_pool1=window)
-        x = convsnn.features_2018(model._replace(params=p), train_x)
-        svm = LinearSVC(C=c, max_iter=5000, dual=True, random_state=0).fit(x[:80], train_y[:80])
-        assert score == pytest.approx(np.mean(svm.predict(x[80:]) == train_y[80:]), abs=0.051)
+        x_fit = convsnn.features_2018(model._replace(params=p), fit_x)
+        x_val = convsnn.features_2018(model._replace(params=p), train_x[80:])
+        svm = LinearSVC(C=c, max_iter=5000, dual=True, random_state=0)
+        svm.fit(x_fit, np.tile(train_y[:80], 5))
+        assert score == pytest.approx(np.mean(svm.predict(x_val) == train_y[80:]), abs=0.051)
     # the chosen settings are stored, and the readout is refitted on all training images
     p = chosen_model.params
     assert (p.readout, p.readout_pool1, p.svm_c) == (
@@ -408,6 +446,14 @@ def test_saved_model_round_trips_without_pickle(tmp_path, digits, tiny_2018):
     np.testing.assert_array_equal(
         convsnn.predict(again, images[:20]), convsnn.predict(model, images[:20])
     )
+    # a file written before readout_shift existed: its readout was fitted without shifts
+    with np.load(path) as data:
+        arrays = {k: data[k] for k in data.files}
+    params = json.loads(str(arrays["params"]))
+    del params["readout_shift"]
+    arrays["params"] = np.array(json.dumps(params))
+    np.savez(tmp_path / "old.npz", **arrays)
+    assert convsnn.load_convsnn(tmp_path / "old.npz").params.readout_shift == 0
 
 
 # ---------------------------------------------------------------------------------------------
@@ -471,12 +517,15 @@ def test_cli_trains_saves_and_evaluates_a_tiny_network(tmp_path, capsys, digits)
             "--epochs",
             "1",
             "1",
+            "--readout-shift",
+            "2",
             "--output",
             str(out),
         ]
     )
     assert status == 0 and out.exists()
     assert "readout chosen on 16 held-out training images" in capsys.readouterr().out
+    assert convsnn.load_convsnn(out).params.readout_shift == 2
     evaluate = ["conv", "eval", str(out), "--dataset", "mnist", "--data-dir", str(tmp_path)]
     assert main([*evaluate, "--n", "40"]) == 0
     assert "test accuracy on 40" in capsys.readouterr().out

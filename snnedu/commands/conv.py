@@ -47,6 +47,13 @@ def register(parser) -> None:
         help="2018: our readout (default), SpykeTorch's throughout, or the paper's architecture",
     )
     train.add_argument(
+        "--readout-shift",
+        type=int,
+        metavar="PX",
+        help="2018: also fit the SVM on the training images moved by ±PX pixels "
+        "(default 1; 0 = the papers' readout, fitted on the images alone)",
+    )
+    train.add_argument(
         "--darker-first",
         action="store_true",
         help="2016: darker pixels fire first (default: brighter first)",
@@ -116,6 +123,8 @@ def _train(args) -> int:
             params = params._replace(epochs1=args.epochs[0], epochs2=args.epochs[-1])
         if args.maps:
             params = params._replace(conv1_maps=args.maps[0], conv2_maps=args.maps[-1])
+        if args.readout_shift is not None:
+            params = params._replace(readout_shift=args.readout_shift)
         model = convsnn.train_convsnn_2018(
             images, labels, params, rng=rng, progress=True, readout=False
         )

@@ -125,6 +125,8 @@ class Conv2018Params(NamedTuple):
     readout: str = "latency"  # pooled conv2 spikes: "latency" (earliness) or "spikes" (0/1);
     #                           "potential": per map, global max of V with threshold ∞ (paper)
     readout_pool1: int = 3  # px; also read pool1 out through this first-spike pool (0 = off)
+    readout_shift: int = 1  # px; the SVM also learns from the training images moved by ±this
+    #                         many px along each axis (4 more copies; 0 = off, as the papers)
     a_plus: float = 0.004  # LTP rate
     a_minus: float = 0.003  # LTD rate (subtracted)
     a_plus_max: float = 0.15  # cap of the adaptive conv1 rate
@@ -146,13 +148,14 @@ PAPER_2018 = Conv2018Params(
     conv2_v_th=10.0,
     readout="potential",
     readout_pool1=0,
+    readout_shift=0,
     adapt_every=0,
     svm_c=2.4,
 )
 """The architecture and readout as the K2018 paper states them (MNIST, §3.3); the DoG threshold,
 the epochs and the winner counts are not in the paper and keep the reproduction's values."""
 
-SPYKETORCH_2018 = Conv2018Params(readout="spikes", readout_pool1=0, svm_c=2.4)
+SPYKETORCH_2018 = Conv2018Params(readout="spikes", readout_pool1=0, readout_shift=0, svm_c=2.4)
 """SpykeTorch's ``KheradpishehDeep.py`` throughout, readout included (0/1 pooled conv2 spikes,
 ``LinearSVC(C=2.4)``)."""
 
@@ -656,9 +659,10 @@ def features(model, images) -> np.ndarray:
 def fit_readout(model, images, labels, c: float | None = None):
     """Fit ``LinearSVC(C)`` on the model's features; returns the model with the readout set.
 
-    The readout's settings (``svm_c``, and for the 2018 network ``readout`` and
-    ``readout_pool1``) are taken as given; :func:`select_readout` chooses them on a validation
-    split of the training images instead.
+    The readout's settings (``svm_c``, and for the 2018 network ``readout``,
+    ``readout_pool1`` and ``readout_shift``) are taken as given; :func:`select_readout` chooses
+    them on a validation split of the training images instead. With ``readout_shift > 0`` the
+    SVM is fitted on ``images`` and on their four copies moved by that many pixels.
     """
     images = _pixels(images)
     labels = _labels(labels, images.shape[0])
@@ -666,8 +670,50 @@ def fit_readout(model, images, labels, c: float | None = None):
         raise ValueError("the readout needs images of at least two classes.")
     c = model.params.svm_c if c is None else float(c)
     _require_c(c)
-    readout_w, readout_b = _fit_svm(features(model, images), labels, c)
+    shift = _readout_shift(model, images)
+    x = features(model, images)
+    if shift > 0:
+        x = _stack_rows([x, features(model, _shifted_copies(images, shift))])
+        labels = np.tile(labels, 5)
+    readout_w, readout_b = _fit_svm(x, labels, c)
     return model._replace(readout_w=readout_w, readout_b=readout_b)
+
+
+def _readout_shift(model, images) -> int:
+    """The 2018 readout's training shift [px] (0 for the 2016 network), checked against the
+    image size."""
+    shift = model.params.readout_shift if isinstance(model, Conv2018Model) else 0
+    if shift >= min(images.shape[1:]):
+        raise ValueError(
+            f"readout_shift = {shift} px moves {images.shape[1]}×{images.shape[2]} images out of "
+            "the frame; use 0 (no shifted copies) or 1–2 px."
+        )
+    return shift
+
+
+def _shifted_copies(images, shift: int) -> np.ndarray:
+    """``images`` moved by ±``shift`` px down, up, right and left (blank where moved in):
+    four copies stacked as (4n, h, w); none for ``shift`` 0."""
+    s = shift
+    if s == 0:
+        return images[:0]
+    copies = np.zeros((4, *images.shape), images.dtype)
+    copies[0, :, s:] = images[:, :-s]
+    copies[1, :, :-s] = images[:, s:]
+    copies[2, :, :, s:] = images[:, :, :-s]
+    copies[3, :, :, :-s] = images[:, :, s:]
+    return copies.reshape(-1, *images.shape[1:])
+
+
+def _stack_rows(blocks):
+    """Feature blocks stacked as one matrix, sparse (CSR) if mostly zeros."""
+    from scipy import sparse
+
+    if len(blocks) == 1:
+        return blocks[0]
+    if np.mean(blocks[0] > 0) < 0.5:
+        return sparse.vstack([sparse.csr_matrix(b) for b in blocks], format="csr")
+    return np.vstack(blocks)
 
 
 C_GRID = (0.003, 0.01, 0.03, 0.1, 0.3, 1.0)
@@ -699,15 +745,16 @@ def select_readout(
 ):
     """Choose the readout on a validation split of the training images, then refit on all.
 
-    Each candidate SVM is fitted on the first ``1 − validation`` of ``images`` and scored on
-    the last ``validation`` of them. By default the search is coordinate-wise (an SVM fit on
-    10,000 MNIST images takes tens of seconds): C is chosen over ``c_grid`` with the first
-    feature variant (``readouts[0]``, ``pool1_windows[0]``), then every other variant is scored
-    at that C; ``full_grid=True`` scores every ``readout`` × ``pool1_window`` × ``C``. The best
-    (ties: the first scored — readouts, then pool1 windows, then ``c_grid`` in the order
-    given) is refitted on all ``images``. The features are computed once. Only the images
-    passed here are used: give it training images and keep the test images for one final
-    :func:`evaluate`.
+    Each candidate SVM is fitted on the first ``1 − validation`` of ``images`` (and, with the
+    2018 network's ``readout_shift > 0``, their shifted copies; never a copy of a validation
+    image) and scored on the last ``validation`` of them. By default the search is
+    coordinate-wise (an SVM fit on 10,000 MNIST images takes tens of seconds): C is chosen over
+    ``c_grid`` with the first feature variant (``readouts[0]``, ``pool1_windows[0]``), then
+    every other variant is scored at that C; ``full_grid=True`` scores every ``readout`` ×
+    ``pool1_window`` × ``C``. The best (ties: the first scored — readouts, then pool1 windows,
+    then ``c_grid`` in the order given) is refitted on all ``images``. The features are
+    computed once. Only the images passed here are used: give it training images and keep the
+    test images for one final :func:`evaluate`.
 
     Parameters
     ----------
@@ -738,6 +785,10 @@ def select_readout(
     n = images.shape[0]
     n_val = round(validation * n)
     n_fit = n - n_val
+    shift = _readout_shift(model, images)
+    extended = np.concatenate([images, _shifted_copies(images, shift)])
+    copies = extended.shape[0] // n  # each image and its shifted copies
+    labels_all = np.tile(labels, copies)
     if n_val < 1 or n_fit < 1:
         raise ValueError(f"{n} images are too few to hold out a validation fraction {validation}.")
     if np.unique(labels[:n_fit]).size < 2:
@@ -765,7 +816,7 @@ def select_readout(
         ):
             code = "potential" if readout == "potential" else "latency"
             for window in pool1_windows:
-                parts[readout, window] = _feature_parts_2018(model, images, code, int(window))
+                parts[readout, window] = _feature_parts_2018(model, extended, code, int(window))
         candidates = [
             (r, int(w), model.params._replace(readout=r, readout_pool1=int(w)))
             for r in readouts
@@ -773,19 +824,23 @@ def select_readout(
         ]
 
         def matrix(r, w, p, rows):
-            return _assemble_2018(parts["potential" if r == "potential" else "times", w], p, rows)
+            part = parts["potential" if r == "potential" else "times", w]
+            chunks = np.array_split(rows, max(1, rows.size // 5000))  # bounded dense memory
+            return _stack_rows([_assemble_2018(part, p, chunk) for chunk in chunks])
     else:
-        x_all = features(model, images)
+        x_all = features(model, extended)
         candidates = [("C2", 0, model.params)]
 
         def matrix(r, w, p, rows):
             return x_all[rows]
 
-    fit_rows, val_rows = slice(0, n_fit), slice(n_fit, n)
+    # fitted on the first images and their shifted copies, scored on the last images alone
+    fit_rows = (np.arange(copies)[:, None] * n + np.arange(n_fit)).ravel()
+    val_rows = np.arange(n_fit, n)
 
     def score(job):
         (r, w, p), c = job
-        weights, bias = _fit_svm(matrix(r, w, p, fit_rows), labels[:n_fit], c)
+        weights, bias = _fit_svm(matrix(r, w, p, fit_rows), labels_all[fit_rows], c)
         predicted = np.argmax(matrix(r, w, p, val_rows) @ weights.T + bias, axis=1)
         return (r, w, c), float(np.mean(predicted == labels[n_fit:]))
 
@@ -806,7 +861,9 @@ def select_readout(
     if isinstance(model, Conv2018Model):
         p = p._replace(readout=r, readout_pool1=w)
     chosen = next(q for rr, ww, q in candidates if (rr, ww) == (r, w))
-    readout_w, readout_b = _fit_svm(matrix(r, w, chosen, slice(None)), labels, c)
+    readout_w, readout_b = _fit_svm(
+        matrix(r, w, chosen, np.arange(extended.shape[0])), labels_all, c
+    )
     model = model._replace(params=p, readout_w=readout_w, readout_b=readout_b)
     return model, ReadoutSelection(r, w, c, accuracy, scores, n_fit, n_val)
 
@@ -824,7 +881,7 @@ def _fit_svm(x, labels, c: float):
     from scipy import sparse
     from sklearn.svm import LinearSVC
 
-    if np.mean(x > 0) < 0.5:
+    if not sparse.issparse(x) and np.mean(x > 0) < 0.5:
         x = sparse.csr_matrix(x)  # few neurons fire: sparse is faster and smaller
     svm = LinearSVC(C=float(c), max_iter=5000, dual=True, random_state=0)
     with warnings.catch_warnings():
@@ -956,8 +1013,8 @@ def load_convsnn(path):
             arrays = {k: data[k] for k in data.files if k not in ("network", "params")}
     except (OSError, KeyError, ValueError) as error:
         raise ValueError(f"{path} is not a model saved by snnedu conv ({error}).") from None
-    if kind == "2018":
-        return Conv2018Model(Conv2018Params(**values), **arrays)
+    if kind == "2018":  # files from before readout_shift existed were fitted without
+        return Conv2018Model(Conv2018Params(**{"readout_shift": 0, **values}), **arrays)
     values["scales"] = tuple(values["scales"])
     values["orientations_deg"] = tuple(values["orientations_deg"])
     return Conv2016Model(Conv2016Params(**values), **arrays)
@@ -1203,6 +1260,7 @@ def _check_2018(p: Conv2018Params) -> Conv2018Params:
         "norm_radius",
         "epochs1",
         "epochs2",
+        "readout_shift",
     ):
         _whole(p, name, 0)
     if p.readout not in ("latency", "spikes", "potential"):
