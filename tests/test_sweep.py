@@ -31,6 +31,25 @@ def test_a_job_is_reproducible_from_its_seed(tmp_path):
     job = sweep.SweepJob(5, "triplet", 3, 1, "mnist", data, 10, 8)
     a, b = sweep.run_job(job), sweep.run_job(job)
     assert a["accuracy"] == b["accuracy"] and a["spikes_per_image"] == b["spikes_per_image"]
+    assert (a["integrator"], a["euler_unstable"]) == ("euler", 0)
+
+
+def test_a_job_uses_the_integrator_asked_for_and_counts_euler_overshoots(tmp_path, monkeypatch):
+    data = str(write_fake_mnist(tmp_path / "data"))
+    [job] = sweep.sweep_jobs([5], ["triplet"], [3], 1, "mnist", data, 10, 8, "implicit")
+    implicit = sweep.run_job(job)
+    assert implicit["integrator"] == "implicit"
+    # 5 neurons cannot overshoot; the same job, but with every inhibitory spike strong enough
+    # that a single one pushes forward Euler past its limit, must be counted as suspect
+    from snnedu.networks import diehl_cook as dc
+
+    strong = dc.DiehlCookParams(w_inh_exc=500.0)
+    real_init = dc.init_diehl_cook
+    monkeypatch.setattr(dc, "init_diehl_cook", lambda n, **kw: real_init(n, params=strong, **kw))
+    assert sweep.run_job(job._replace(integrator="euler"))["euler_unstable"] >= 1
+    assert sweep.run_job(job)["euler_unstable"] == 0  # the implicit step never overshoots
+    with pytest.raises(ValueError, match="integrator"):
+        sweep.sweep_jobs([5], ["triplet"], [0], integrator="rk4")
 
 
 def test_paper_schedule_and_bad_grids():

@@ -35,13 +35,7 @@ def register(parser) -> None:
         help="STDP rule: triplet (code), pre_and_post, power_law, exponential",
     )
     train.add_argument("--passes", type=int, default=1, help="passes over the training images")
-    train.add_argument(
-        "--integrator",
-        choices=("euler", "implicit"),
-        default="euler",
-        help="membrane update: forward Euler (the authors' simulator) or linearly implicit "
-        "Euler (stable when many neurons fire together)",
-    )
+    _integrator_argument(train)
     train.add_argument(
         "--n-train", type=int, default=0, help="use only the first N training images (0: all)"
     )
@@ -84,6 +78,7 @@ def register(parser) -> None:
     )
     sweep.add_argument("--n-train", type=int, default=0, help="first N training images (0: all)")
     sweep.add_argument("--n-test", type=int, default=0, help="first N test images (0: all)")
+    _integrator_argument(sweep)
     sweep.add_argument(
         "--scheduler",
         default=None,
@@ -218,18 +213,30 @@ def _eval(args) -> int:
     return 0
 
 
+def _integrator_argument(parser) -> None:
+    parser.add_argument(
+        "--integrator",
+        choices=("euler", "implicit"),
+        default="euler",
+        help="membrane update: forward Euler (the authors' simulator) or linearly implicit "
+        "Euler (stable when many neurons fire together)",
+    )
+
+
 def _sweep(args) -> int:
     from snnedu.networks import sweep
 
     jobs = sweep.sweep_jobs(args.sizes, args.rules, args.seeds, args.passes, args.dataset,
-                            args.data_dir, args.n_train, args.n_test)  # fmt: skip
+                            args.data_dir, args.n_train, args.n_test, args.integrator)  # fmt: skip
     print(f"{len(jobs)} jobs on {args.scheduler or 'a local Dask cluster'}")
     done = []
 
     def report(row):
         done.append(row)
+        suspect = " (forward Euler overshot: rerun with --integrator implicit)"
         print(f"[{len(done)}/{len(jobs)}] n={row['n']} {row['rule']} seed={row['seed']}: "
-              f"{100 * row['accuracy']:.2f}%", flush=True)  # fmt: skip
+              f"{100 * row['accuracy']:.2f}%{suspect if row['euler_unstable'] else ''}",
+              flush=True)  # fmt: skip
         sweep.write_table(done, args.output)  # partial table survives an interruption
 
     rows = sweep.run_sweep(jobs, scheduler=args.scheduler, n_workers=args.workers,

@@ -28,9 +28,9 @@ from snnedu.models.stdp import RULES, rule_code
 __all__ = ["COLUMNS", "SweepJob", "read_table", "run_job", "run_sweep", "sweep_jobs", "write_table"]
 
 COLUMNS = (
-    "n", "rule", "seed", "passes", "dataset", "n_train", "n_test", "accuracy",
+    "n", "rule", "seed", "passes", "integrator", "dataset", "n_train", "n_test", "accuracy",
     "accuracy_proportion", "train_s", "eval_s", "train_images_per_s", "spikes_per_image",
-    "attempts_per_image",
+    "attempts_per_image", "euler_unstable",
 )  # fmt: skip
 """Columns of the results table, in order."""
 
@@ -46,6 +46,7 @@ class SweepJob(NamedTuple):
     data_dir: str | None = None
     n_train: int = 0  # 0: all training images
     n_test: int = 0  # 0: all test images
+    integrator: str = "euler"  # membrane step: "euler" (the authors') or "implicit"
 
 
 def sweep_jobs(
@@ -57,13 +58,19 @@ def sweep_jobs(
     data_dir: str | os.PathLike | None = None,
     n_train: int = 0,
     n_test: int = 0,
+    integrator: str = "euler",
 ) -> list[SweepJob]:
     """The grid sizes × rules × seeds as jobs.
 
     ``passes``: one number for all, a dict size → passes, or None for the paper's schedule
-    (100 → 1, 400 → 3, 1600 → 7, 6400 → 15 passes).
+    (100 → 1, 400 → 3, 1600 → 7, 6400 → 15 passes). ``integrator``: ``"euler"`` (forward
+    Euler, the authors' simulator) or ``"implicit"`` (stable however many neurons fire
+    together; see :class:`snnedu.networks.diehl_cook.ProtocolParams`).
     """
     from snnedu.networks.diehl_cook import PAPER_PASSES
+
+    if integrator not in ("euler", "implicit"):
+        raise ValueError(f"integrator must be 'euler' or 'implicit', got {integrator!r}.")
 
     jobs = []
     for n in sizes:
@@ -82,12 +89,19 @@ def sweep_jobs(
                     raise ValueError(f"passes must be >= 1, got {k!r}.")
                 jobs.append(SweepJob(int(n), rule, int(seed), int(k), dataset,
                                      None if data_dir is None else str(data_dir),
-                                     int(n_train), int(n_test)))  # fmt: skip
+                                     int(n_train), int(n_test), integrator))  # fmt: skip
     return jobs
 
 
 def run_job(job: SweepJob, threads: int = 1) -> dict:
-    """Train, label and test one network; returns a row of the table (``COLUMNS``)."""
+    """Train, label and test one network; returns a row of the table (``COLUMNS``).
+
+    ``euler_unstable`` counts the phases (training, testing) in which forward Euler overshot
+    (see :class:`snnedu.networks.diehl_cook.ProtocolParams`); rows with a non-zero count are
+    suspect and worth rerunning with ``integrator="implicit"``.
+    """
+    import warnings
+
     import numba
 
     from snnedu.data import load_dataset
@@ -99,26 +113,32 @@ def run_job(job: SweepJob, threads: int = 1) -> dict:
     x_train, y_train = _head(train.images, job.n_train), _head(train.labels, job.n_train)
     x_test, y_test = _head(test.images, job.n_test), _head(test.labels, job.n_test)
     rng = np.random.default_rng(job.seed)
-    net = dc.init_diehl_cook(job.n, rule=job.rule, rng=rng)
-    start = time.perf_counter()
-    trained = dc.train_diehl_cook(net, x_train, y_train, passes=job.passes).network
-    train_s = time.perf_counter() - start
-    start = time.perf_counter()
-    result = dc.evaluate_diehl_cook(trained, x_train, y_train, x_test, y_test, rng)
-    eval_s = time.perf_counter() - start
+    protocol = dc.ProtocolParams(implicit_euler=float(job.integrator == "implicit"))
+    net = dc.init_diehl_cook(job.n, rule=job.rule, protocol=protocol, rng=rng)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", RuntimeWarning)
+        start = time.perf_counter()
+        trained = dc.train_diehl_cook(net, x_train, y_train, passes=job.passes).network
+        train_s = time.perf_counter() - start
+        start = time.perf_counter()
+        result = dc.evaluate_diehl_cook(trained, x_train, y_train, x_test, y_test, rng)
+        eval_s = time.perf_counter() - start
+    unstable = sum("forward Euler became unstable" in str(w.message) for w in caught)
     proportions = dc.class_proportions(result.label_responses.counts, y_train)
     predicted = dc.predict_labels(
         result.test_responses.counts, result.assignments, "proportion", proportions
     )
     return {
         "n": job.n, "rule": job.rule, "seed": job.seed, "passes": job.passes,
-        "dataset": job.dataset, "n_train": len(x_train), "n_test": len(x_test),
+        "integrator": job.integrator, "dataset": job.dataset,
+        "n_train": len(x_train), "n_test": len(x_test),
         "accuracy": result.accuracy,
         "accuracy_proportion": float(np.mean(predicted == y_test)),
         "train_s": train_s, "eval_s": eval_s,
         "train_images_per_s": trained.images_seen / train_s if train_s > 0 else float("nan"),
         "spikes_per_image": float(result.test_responses.exc_spikes.mean()),
         "attempts_per_image": float(result.test_responses.attempts.mean()),
+        "euler_unstable": unstable,
     }  # fmt: skip
 
 
