@@ -335,13 +335,13 @@ def features_2018(model: Conv2018Model, images) -> np.ndarray:
         spikes, pooled again over ``readout_pool1`` px, are appended in the same code.
     """
     p = model.params
-    return _assemble_2018(_feature_parts_2018(model, images, p.readout, p.readout_pool1), p)
+    return _assemble_2018(_feature_parts_2018(model, images, p.readout, (p.readout_pool1,)), p)
 
 
-def _feature_parts_2018(model: Conv2018Model, images, readout: str, pool1_window: int) -> dict:
+def _feature_parts_2018(model: Conv2018Model, images, readout: str, pool1_windows) -> dict:
     """Raw readout quantities: ``"conv2"`` (pooled conv2 spike times, int16 (n, m), or the
-    potentials for ``readout="potential"``) and ``"pool1"`` (pool1 times pooled again over
-    ``pool1_window`` px, or None)."""
+    potentials for ``readout="potential"``) and ``"pool1"``: for each of ``pool1_windows``,
+    the pool1 times pooled again over that many px (None for 0)."""
     p = model.params
     encoded = encode_dog_latency(images, p)
     pooled = _pool1_batch(encoded, model.w1, p)
@@ -360,20 +360,15 @@ def _feature_parts_2018(model: Conv2018Model, images, readout: str, pool1_window
             pooled, model.w2, p.conv2_v_th, p.n_steps, pad, h2, w2, p.pool2_window, p.pool2_pad, out
         )
         conv2 = out.reshape(n, -1)
-    extra = None
-    if pool1_window > 0:
-        extra = np.empty(
-            (
-                n,
-                p.conv1_maps,
-                (h - pool1_window) // pool1_window + 1,
-                (w - pool1_window) // pool1_window + 1,
-            ),
-            dtype=np.int16,
-        )
-        _pool_batch(pooled, pool1_window, p.n_steps, extra)
-        extra = extra.reshape(n, -1)
-    return {"conv2": conv2, "pool1": extra}
+    pool1 = {}
+    for window in pool1_windows:
+        pool1[window] = None
+        if window > 0:
+            size = (h - window) // window + 1, (w - window) // window + 1
+            extra = np.empty((n, p.conv1_maps, *size), dtype=np.int16)
+            _pool_batch(pooled, window, p.n_steps, extra)
+            pool1[window] = extra.reshape(n, -1)
+    return {"conv2": conv2, "pool1": pool1}
 
 
 def _assemble_2018(parts: dict, p: Conv2018Params, rows=slice(None)) -> np.ndarray:
@@ -382,7 +377,7 @@ def _assemble_2018(parts: dict, p: Conv2018Params, rows=slice(None)) -> np.ndarr
     conv2 = parts["conv2"][rows]
     out = [conv2 if p.readout == "potential" else _spike_code(conv2, p)]
     if p.readout_pool1 > 0:
-        out.append(_spike_code(parts["pool1"][rows], p))
+        out.append(_spike_code(parts["pool1"][p.readout_pool1][rows], p))
     return np.hstack(out) if len(out) > 1 else out[0]
 
 
@@ -815,8 +810,8 @@ def select_readout(
             "potential" if r == "potential" else "times" for r in readouts
         ):
             code = "potential" if readout == "potential" else "latency"
-            for window in pool1_windows:
-                parts[readout, window] = _feature_parts_2018(model, extended, code, int(window))
+            windows = tuple(int(w) for w in pool1_windows)
+            parts[readout] = _feature_parts_2018(model, extended, code, windows)
         candidates = [
             (r, int(w), model.params._replace(readout=r, readout_pool1=int(w)))
             for r in readouts
@@ -824,7 +819,7 @@ def select_readout(
         ]
 
         def matrix(r, w, p, rows):
-            part = parts["potential" if r == "potential" else "times", w]
+            part = parts["potential" if r == "potential" else "times"]
             chunks = np.array_split(rows, max(1, rows.size // 5000))  # bounded dense memory
             return _stack_rows([_assemble_2018(part, p, chunk) for chunk in chunks])
     else:
