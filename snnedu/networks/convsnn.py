@@ -665,12 +665,10 @@ def fit_readout(model, images, labels, c: float | None = None):
         raise ValueError("the readout needs images of at least two classes.")
     c = model.params.svm_c if c is None else float(c)
     _require_c(c)
-    shift = _readout_shift(model, images)
-    x = features(model, images)
-    if shift > 0:
-        x = _stack_rows([x, features(model, _shifted_copies(images, shift))])
-        labels = np.tile(labels, 5)
-    readout_w, readout_b = _fit_svm(x, labels, c)
+    every = np.concatenate([images, _shifted_copies(images, _readout_shift(model, images))])
+    chunks = np.array_split(every, max(1, len(every) // 5000))  # bounded dense memory
+    x = _stack_rows([features(model, chunk) for chunk in chunks])
+    readout_w, readout_b = _fit_svm(x, np.tile(labels, len(every) // len(images)), c)
     return model._replace(readout_w=readout_w, readout_b=readout_b)
 
 
@@ -780,10 +778,6 @@ def select_readout(
     n = images.shape[0]
     n_val = round(validation * n)
     n_fit = n - n_val
-    shift = _readout_shift(model, images)
-    extended = np.concatenate([images, _shifted_copies(images, shift)])
-    copies = extended.shape[0] // n  # each image and its shifted copies
-    labels_all = np.tile(labels, copies)
     if n_val < 1 or n_fit < 1:
         raise ValueError(f"{n} images are too few to hold out a validation fraction {validation}.")
     if np.unique(labels[:n_fit]).size < 2:
@@ -793,6 +787,9 @@ def select_readout(
         raise ValueError("c_grid is empty; give at least one C, e.g. (0.01, 0.1, 1.0).")
     for c in c_grid:
         _require_c(c)
+    extended = np.concatenate([images, _shifted_copies(images, _readout_shift(model, images))])
+    copies = extended.shape[0] // n  # each image and its shifted copies
+    labels_all = np.tile(labels, copies)
     if isinstance(model, Conv2018Model):
         readouts = ("latency", "spikes") if readouts is None else tuple(readouts)
         pool1_windows = (0, 3) if pool1_windows is None else tuple(pool1_windows)
