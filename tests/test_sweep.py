@@ -59,3 +59,11 @@ def test_paper_schedule_and_bad_grids():
         sweep.sweep_jobs([100], ["oja"], [0])
     with pytest.raises(ValueError, match="positive"):
         sweep.sweep_jobs([-1], ["triplet"], [0])
+
+
+def test_without_dask_the_sweep_says_what_to_install(monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "dask.distributed", None)  # import fails as if absent
+    with pytest.raises(ValueError, match=r"dask\[distributed\]"):
+        sweep.run_sweep(sweep.sweep_jobs([5], ["triplet"], [0], passes=1))

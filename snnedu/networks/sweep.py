@@ -165,7 +165,13 @@ def run_sweep(
     cluster_kwargs : dict, optional
         Extra arguments for ``dask.distributed.LocalCluster``.
     """
-    from dask.distributed import Client, LocalCluster, as_completed
+    try:
+        from dask.distributed import Client, LocalCluster, as_completed
+    except ImportError:
+        raise ValueError(
+            "the sweep runs on Dask, which is not installed: "
+            'pip install "dask[distributed]" (or install snnedu with the [cluster] extra).'
+        ) from None
 
     jobs = list(jobs)
     if not jobs:
