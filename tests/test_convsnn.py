@@ -368,7 +368,7 @@ def test_readout_selection_sees_only_training_images_and_picks_the_best_validati
         return original(model, imgs, *args)
 
     monkeypatch.setattr(convsnn, "_feature_parts_2018", spy)
-    grid = (0.01, 1.0)
+    grid = (0.01, 0.1)
     chosen_model, chosen = convsnn.select_readout(
         model, train_x, train_y, c_grid=grid, full_grid=True
     )
