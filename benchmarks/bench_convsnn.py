@@ -12,7 +12,7 @@ fitted without the shifted copies, as the papers fit theirs, is printed next to 
 
     SNNEDU_MNIST_DIR=/work/shared/data/mnist python benchmarks/bench_convsnn.py [--speed-only]
 
-It takes about an hour and a half on two cores, most of it fitting SVMs to choose the Fashion-MNIST
+It takes about two hours on two cores, most of it fitting SVMs to choose the Fashion-MNIST
 readout (``--quick``: 2,000 / 1,000 images, MNIST only).
 """
 
