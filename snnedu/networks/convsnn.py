@@ -669,23 +669,22 @@ def fit_readout(model, images, labels, c: float | None = None):
         raise ValueError("the readout needs images of at least two classes.")
     c = model.params.svm_c if c is None else float(c)
     _require_c(c)
-    every = np.concatenate([images, _shifted_copies(images, _readout_shift(model, images))])
-    chunks = np.array_split(every, max(1, len(every) // 5000))  # bounded dense memory
-    x = _stack_rows([features(model, chunk) for chunk in chunks])
+    every = _with_shifted_copies(model, images)
+    x = _rows_in_chunks(lambda chunk: features(model, chunk), every)
     readout_w, readout_b = _fit_svm(x, np.tile(labels, len(every) // len(images)), c)
     return model._replace(readout_w=readout_w, readout_b=readout_b)
 
 
-def _readout_shift(model, images) -> int:
-    """The 2018 readout's training shift [px] (0 for the 2016 network), checked against the
-    image size."""
+def _with_shifted_copies(model, images) -> np.ndarray:
+    """The readout's training images: ``images`` followed by their four copies moved by the
+    2018 network's ``readout_shift`` (just ``images`` for shift 0 and the 2016 network)."""
     shift = model.params.readout_shift if isinstance(model, Conv2018Model) else 0
     if shift >= min(images.shape[1:]):
         raise ValueError(
             f"readout_shift = {shift} px moves {images.shape[1]}×{images.shape[2]} images out of "
             "the frame; use 0 (no shifted copies) or 1–2 px."
         )
-    return shift
+    return np.concatenate([images, _shifted_copies(images, shift)])
 
 
 def _shifted_copies(images, shift: int) -> np.ndarray:
@@ -702,10 +701,12 @@ def _shifted_copies(images, shift: int) -> np.ndarray:
     return copies.reshape(-1, *images.shape[1:])
 
 
-def _stack_rows(blocks):
-    """Feature blocks stacked as one matrix, sparse (CSR) if mostly zeros."""
+def _rows_in_chunks(make_rows, items, chunk: int = 5000):
+    """``make_rows`` applied to ``items`` in chunks of about ``chunk`` (bounded dense memory),
+    the blocks stacked as one matrix, sparse (CSR) if mostly zeros."""
     from scipy import sparse
 
+    blocks = [make_rows(part) for part in np.array_split(items, max(1, len(items) // chunk))]
     if len(blocks) == 1:
         return blocks[0]
     if np.mean(blocks[0] > 0) < 0.5:
@@ -791,7 +792,7 @@ def select_readout(
         raise ValueError("c_grid is empty; give at least one C, e.g. (0.01, 0.1, 1.0).")
     for c in c_grid:
         _require_c(c)
-    extended = np.concatenate([images, _shifted_copies(images, _readout_shift(model, images))])
+    extended = _with_shifted_copies(model, images)
     copies = extended.shape[0] // n  # each image and its shifted copies
     labels_all = np.tile(labels, copies)
     if isinstance(model, Conv2018Model):
@@ -821,8 +822,7 @@ def select_readout(
 
         def matrix(r, w, p, rows):
             part = parts["potential" if r == "potential" else "times"]
-            chunks = np.array_split(rows, max(1, rows.size // 5000))  # bounded dense memory
-            return _stack_rows([_assemble_2018(part, p, chunk) for chunk in chunks])
+            return _rows_in_chunks(lambda chunk: _assemble_2018(part, p, chunk), rows)
     else:
         x_all = features(model, extended)
         candidates = [("C2", 0, model.params)]
