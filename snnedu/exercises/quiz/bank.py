@@ -1,0 +1,285 @@
+"""Quiz banks: the model (:class:`Bank`, :class:`Question`) and loading a bank with text2qti.
+
+A bank is parsed by text2qti itself (never by a second parser here); a malformed bank raises
+:class:`QuizFormatError` (a ``ValueError``) naming the file and the line. Quiz text is
+untrusted: text2qti's executable code blocks stay disabled and images may only be web
+addresses unless an instructor allows local files for a bank of their own.
+
+A bank is for *self-study* (instant feedback, shipped to students with the notebooks) unless
+it carries the line ``% snnedu: assessment`` (a text2qti comment): such banks are for graded
+quizzes and live in the instructor's checkout (``exercises/assessment_quizzes``), never in
+what ``snnedu course copy`` gives a student nor in the installed package.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+from typing import Any, NamedTuple
+
+GRADED_KINDS = ("multiple_choice", "true_false", "multiple_answers", "numerical", "short_answer")
+UNGRADED_KINDS = ("essay", "file_upload")
+
+_TEXT2QTI_KINDS = {
+    "multiple_choice_question": "multiple_choice",
+    "true_false_question": "true_false",
+    "multiple_answers_question": "multiple_answers",
+    "numerical_question": "numerical",
+    "short_answer_question": "short_answer",
+    "essay_question": "essay",
+    "file_upload_question": "file_upload",
+}
+
+ASSESSMENT_MARKER = "% snnedu: assessment"
+"""The line that marks a bank as one for graded (assessment) quizzes."""
+
+
+class QuizFormatError(ValueError):
+    """A bank text2qti cannot read; ``source`` and ``line`` say where (``line`` 0 if unknown)."""
+
+    def __init__(self, source: str, line: int, reason: str):
+        self.source = source
+        self.line = line
+        self.reason = reason
+        where = f"{source}, line {line}" if line else source
+        super().__init__(f"{where}: {reason}")
+
+
+class Choice(NamedTuple):
+    """One choice of a multiple-choice or multiple-answers question."""
+
+    text: str  # as written (Markdown)
+    correct: bool
+    feedback: str = ""  # shown when this choice is picked
+
+
+class Question(NamedTuple):
+    """One question of a bank, as text2qti read it."""
+
+    number: int  # position among the bank's questions, from 1
+    kind: str  # one of GRADED_KINDS or UNGRADED_KINDS
+    text: str  # as written (Markdown); escape before showing it as HTML
+    title: str = ""
+    points: float = 1.0
+    choices: tuple[Choice, ...] = ()
+    answers: tuple[str, ...] = ()  # accepted short answers
+    minimum: float | None = None  # numerical: accepted range, inclusive
+    maximum: float | None = None
+    exact: float | None = None  # numerical: the value the range is centred on, if given
+    feedback: str = ""  # general feedback, shown after any answer
+    correct_feedback: str = ""
+    incorrect_feedback: str = ""
+    line: int = 0  # first line of the question in the bank
+    group: int = -1  # question group (text2qti GROUP … END_GROUP), -1 if none
+
+    @property
+    def graded(self) -> bool:
+        """Whether the question is auto-graded (essays and uploads are not)."""
+        return self.kind in GRADED_KINDS
+
+
+class Bank(NamedTuple):
+    """A parsed quiz bank."""
+
+    name: str  # the file's stem, or "<string>"
+    title: str
+    description: str
+    questions: tuple[Question, ...]
+    group_picks: tuple[int, ...]  # questions to pick from each group
+    source: str  # file path or "<string>"
+    text: str  # the bank's text, as read
+
+    @property
+    def sha256(self) -> str:
+        """Fingerprint of the bank's text (results files record it)."""
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def parse_bank(text: str, source: str = "<string>", *, allow_local_images: bool = False) -> Bank:
+    """Parse a bank's ``text`` with text2qti and return the :class:`Bank`.
+
+    Parameters
+    ----------
+    text : str
+        The bank, in text2qti's plain-text format.
+    source : str
+        Where the text came from (a path), used in error messages and as the bank's name.
+    allow_local_images : bool
+        Allow ``![alt](file.png)`` images that text2qti reads from this computer. Off by default
+        because a question written by someone else could name any file; web images
+        (``https://…``) are always allowed.
+
+    Raises
+    ------
+    QuizFormatError
+        If text2qti rejects the text; the message names the source and line.
+    """
+    quiz = _text2qti_quiz(text, source, allow_local_images=allow_local_images)
+    from text2qti.quiz import GroupEnd, GroupStart
+    from text2qti.quiz import Question as T2QQuestion
+
+    questions: list[Question] = []
+    group_picks: list[int] = []
+    group = -1
+    for item in quiz.questions_and_delims:
+        if isinstance(item, GroupStart):
+            group = len(group_picks)
+            group_picks.append(int(item.group.pick))
+        elif isinstance(item, GroupEnd):
+            group = -1
+        elif isinstance(item, T2QQuestion):
+            questions.append(_convert_question(item, len(questions) + 1, group))
+    if not questions:
+        raise QuizFormatError(source, 0, "the bank has no questions")
+    name = Path(source).stem if source != "<string>" else "<string>"
+    return Bank(
+        name=name,
+        title=quiz.title_raw or name,
+        description=quiz.description_raw or "",
+        questions=tuple(questions),
+        group_picks=tuple(group_picks),
+        source=source,
+        text=text,
+    )
+
+
+def load_bank(bank: str | Path, *, allow_local_images: bool = False) -> Bank:
+    """Load a bank by name (``"nb02_hodgkin_huxley"``, a bank of the course) or by path."""
+    path = resolve_bank(bank)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise QuizFormatError(str(path), 0, f"not UTF-8 text ({error}); save it as UTF-8") from None
+    return parse_bank(text, str(path), allow_local_images=allow_local_images)
+
+
+def resolve_bank(bank: str | Path) -> Path:
+    """The file of a bank given by path or by name in the course's ``exercises/quizzes``."""
+    path = Path(bank).expanduser()
+    if path.is_file():
+        return path
+    looks_like_path = path.suffix or len(path.parts) > 1
+    if not looks_like_path:
+        candidate = quiz_folder() / f"{bank}.txt"
+        if candidate.is_file():
+            return candidate
+    known = ", ".join(p.stem for p in list_banks())
+    raise FileNotFoundError(
+        f"no quiz bank {str(bank)!r}: give a path to a .txt bank or one of the course's banks"
+        + (f" ({known})" if known else "")
+    )
+
+
+def quiz_folder() -> Path:
+    """The course's folder of quiz banks."""
+    from snnedu.course import course_root
+
+    return course_root() / "exercises" / "quizzes"
+
+
+def list_banks() -> list[Path]:
+    """The course's quiz banks, sorted by name."""
+    try:
+        folder = quiz_folder()
+    except FileNotFoundError:
+        return []
+    return sorted(folder.glob("*.txt"))
+
+
+def _text2qti_quiz(text: str, source: str, *, allow_local_images: bool):
+    """text2qti's own ``Quiz`` for ``text``; its errors become :class:`QuizFormatError`."""
+    from text2qti.config import Config
+    from text2qti.err import Text2qtiError
+    from text2qti.quiz import Quiz
+
+    if not isinstance(text, str):
+        raise TypeError(f"a bank is text (str), got {type(text).__name__}")
+    if not allow_local_images:
+        _refuse_local_images(text, source)
+    # A fresh Config, never the user's ~/.text2qti.bespon: code blocks must stay disabled.
+    config = Config()
+    config["run_code_blocks"] = False
+    config["pandoc_mathml"] = False
+    try:
+        return Quiz(text.replace("\r\n", "\n"), config=config, source_name=source)
+    except Text2qtiError as error:
+        raise _format_error(str(error), source) from None
+
+
+_ERROR_LINE = re.compile(r'^In "?(?P<source>.*?)"? on line (?P<line>\d+):\n(?P<reason>.*)\Z', re.S)
+_SAFE_IMAGE = re.compile(r"!\[[^\[\]\n]*\]\(\s*https?://[^\s()]+\s*\)")
+
+
+def _format_error(message: str, source: str) -> QuizFormatError:
+    match = _ERROR_LINE.match(message)
+    if match:
+        return QuizFormatError(source, int(match["line"]), _explain(match["reason"].strip()))
+    return QuizFormatError(source, 0, _explain(message.strip()))
+
+
+def _explain(reason: str) -> str:
+    """text2qti's message, plus what to do for the mistakes students make most."""
+    tips = {
+        "Syntax error": "each question starts with '1.', choices with 'a)' / '*a)', "
+        "continuation lines are indented to line up with the text above",
+        "Question must specify a response type": "give choices (a) … *b) …), an answer "
+        "(* text), a number (= 42 +- 1) or an essay line (____)",
+        "Question must specify a correct choice": "mark the right choice with a star: *b)",
+        "Missing whitespace": "put a space after the marker, e.g. '1. ' or '*a) '",
+        "Code execution": "quiz text is never run; remove the code block's '.run' attribute",
+    }
+    if reason.startswith("Question must"):
+        # text2qti completes a question when the next one starts, so the line is that one's.
+        reason += " — in the question just above this line"
+    for start, tip in tips.items():
+        if reason.startswith(start):
+            return f"{reason} ({tip})"
+    return reason
+
+
+def _refuse_local_images(text: str, source: str) -> None:
+    for number, line in enumerate(text.split("\n"), 1):
+        if "![" in _SAFE_IMAGE.sub("", line):
+            raise QuizFormatError(
+                source,
+                number,
+                "images must be web addresses, ![alt](https://…); a quiz may not "
+                "read files from this computer (an instructor can allow it for their own banks)",
+            )
+
+
+def _convert_question(item: Any, number: int, group: int) -> Question:
+    kind = _TEXT2QTI_KINDS[item.type]
+    choices: tuple[Choice, ...] = ()
+    answers: tuple[str, ...] = ()
+    if kind == "short_answer":
+        answers = tuple(choice.choice_raw for choice in item.choices)
+    elif item.choices:
+        choices = tuple(
+            Choice(c.choice_raw, bool(c.correct), c.feedback_raw or "") for c in item.choices
+        )
+    return Question(
+        number=number,
+        kind=kind,
+        text=item.question_raw,
+        title=item.title_raw or "",
+        points=float(item.points_possible),
+        choices=choices,
+        answers=answers,
+        minimum=_float_or_none(item.numerical_min),
+        maximum=_float_or_none(item.numerical_max),
+        exact=_float_or_none(item.numerical_exact),
+        feedback=item.feedback_raw or "",
+        correct_feedback=item.correct_feedback_raw or "",
+        incorrect_feedback=item.incorrect_feedback_raw or "",
+        line=int(item.linenum_start),
+        group=group,
+    )
+
+
+def _float_or_none(value: Any) -> float | None:
+    return None if value is None else float(value)

@@ -1,0 +1,226 @@
+"""Grading one answer: :func:`grade`, and turning typed text into a response."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from snnedu.exercises.quiz.bank import Question
+
+
+class Grade(NamedTuple):
+    """The verdict on one answer."""
+
+    correct: bool | None  # None: not auto-graded
+    points: float
+    possible: float
+    feedback: str  # plain text (Markdown from the bank); escape before showing as HTML
+
+
+def grade(question: Question, response: Any) -> Grade:
+    """Grade ``response`` to ``question``.
+
+    The response is: the index of the chosen choice (in the bank's order) for
+    multiple choice and true/false; an iterable of indices for multiple answers; a number or
+    a string holding one for numerical; a string for short answer; anything for an essay
+    (recorded, not graded). Use :func:`parse_response` to turn typed text into a response.
+
+    Raises
+    ------
+    ValueError
+        If the response cannot be an answer to this question (not a number, no such choice).
+    """
+    if not question.graded:
+        return Grade(
+            None, 0.0, 0.0, _join("Not auto-graded: your answer is recorded.", question.feedback)
+        )
+    correct, detail, picked_feedback = _judge(question, response)
+    points = question.points if correct else 0.0
+    if correct:
+        text = _join("Correct.", picked_feedback, question.correct_feedback, question.feedback)
+    else:
+        text = _join(
+            f"Not quite{': ' + detail if detail else '.'}",
+            picked_feedback,
+            question.incorrect_feedback,
+            question.feedback,
+        )
+    return Grade(correct, points, question.points, text)
+
+
+def _judge(question: Question, response: Any) -> tuple[bool, str, str]:
+    """(correct, what is wrong, feedback of the picked choices)."""
+    kind = question.kind
+    if kind in ("multiple_choice", "true_false"):
+        index = _choice_index(question, response)
+        choice = question.choices[index]
+        return choice.correct, "", choice.feedback
+    if kind == "multiple_answers":
+        if isinstance(response, (str, bytes, int, np.integer)):
+            response = [response]
+        picked = sorted({_choice_index(question, r) for r in response})
+        right = {i for i, c in enumerate(question.choices) if c.correct}
+        wrong_picks = [i for i in picked if i not in right]
+        missed = len(right - set(picked))
+        feedback = "\n\n".join(
+            question.choices[i].feedback for i in wrong_picks if question.choices[i].feedback
+        )
+        if not wrong_picks and not missed:
+            feedback = "\n\n".join(
+                question.choices[i].feedback for i in picked if question.choices[i].feedback
+            )
+            return True, "", feedback
+        problems = []
+        if wrong_picks:
+            problems.append(f"{len(wrong_picks)} of your choices {_is_are(len(wrong_picks))} wrong")
+        if missed:
+            problems.append(f"{missed} right choice{'s' if missed > 1 else ''} missing")
+        return False, " and ".join(problems) + ".", feedback
+    if kind == "numerical":
+        if isinstance(response, (int, float, np.number)):
+            value = float(response)
+        else:
+            value = parse_number(response)
+        if not math.isfinite(value):
+            raise ValueError(f"{value} is not a finite number; type a number such as 58.1")
+        low, high = question.minimum, question.maximum
+        tolerance = 1e-9 * max(1.0, abs(low), abs(high))  # so a typed 0.1 + 0.2 still counts
+        if low - tolerance <= value <= high + tolerance:
+            return True, "", ""
+        return False, f"your value is too {'high' if value > high else 'low'}.", ""
+    if kind == "short_answer":
+        typed = _normalise(str(response))
+        if not typed:
+            raise ValueError("the answer is empty; type a word or phrase")
+        return any(typed == _normalise(a) for a in question.answers), "", ""
+    raise ValueError(f"question {question.number} has unknown kind {kind!r}")
+
+
+def _is_are(n: int) -> str:
+    return "is" if n == 1 else "are"
+
+
+def _choice_index(question: Question, response: Any) -> int:
+    if isinstance(response, bool) or not isinstance(response, (int, np.integer)):
+        raise ValueError(
+            f"a choice is given by its index 0…{len(question.choices) - 1}, got {response!r}; "
+            "use parse_response() for typed letters"
+        )
+    if not 0 <= int(response) < len(question.choices):
+        raise ValueError(
+            f"choice {response} does not exist: question {question.number} has "
+            f"{len(question.choices)} choices (0…{len(question.choices) - 1})"
+        )
+    return int(response)
+
+
+def _normalise(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+def _join(*parts: str) -> str:
+    return "\n\n".join(part.strip() for part in parts if part and part.strip())
+
+
+_NUMBER = re.compile(r"^\s*([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)\s*([A-Za-zµΩ%/°]*)\s*$")
+
+
+def parse_number(text: Any) -> float:
+    """The number in a typed answer: accepts ``58.1``, ``-93``, ``−93`` (Unicode minus),
+    ``5,5`` (decimal comma), ``1e-3`` and a trailing unit (``58.1 mV``).
+
+    >>> parse_number("−93.0 mV")
+    -93.0
+    """
+    cleaned = str(text).strip().replace("−", "-").replace("\u2009", "").replace(" ", " ")
+    if "," in cleaned and "." not in cleaned:
+        cleaned = cleaned.replace(",", ".")
+    match = _NUMBER.match(cleaned)
+    if not match:
+        raise ValueError(f"{str(text)!r} is not a number; type a number such as 58.1 or -93")
+    return float(match.group(1))
+
+
+def parse_response(question: Question, typed: str, order: Sequence[int] | None = None) -> Any:
+    """Turn what a student typed into a response for :func:`grade`.
+
+    Choices are typed as the letters shown (``b``; ``a c`` or ``a,c`` for multiple answers);
+    ``order`` maps shown position → the bank's choice index when choices were shuffled.
+
+    Raises
+    ------
+    ValueError
+        With a message to show the student when the text cannot be an answer.
+    """
+    typed = typed.strip()
+    if question.kind in ("multiple_choice", "true_false", "multiple_answers"):
+        order = list(range(len(question.choices))) if order is None else list(order)
+        letters = re.findall(r"[A-Za-z]", typed)
+        if not letters or re.search(r"[^A-Za-z,;\s]", typed):
+            valid = ", ".join(_letter(i) for i in range(len(order)))
+            raise ValueError(f"type the letter of a choice ({valid})")
+        positions = [ord(letter.lower()) - ord("a") for letter in letters]
+        if any(not 0 <= p < len(order) for p in positions):
+            raise ValueError(f"there are only choices a to {_letter(len(order) - 1)}")
+        if question.kind == "multiple_answers":
+            return tuple(sorted({order[p] for p in positions}))
+        if len(positions) != 1:
+            raise ValueError("pick one choice (one letter)")
+        return order[positions[0]]
+    if question.kind == "numerical":
+        return parse_number(typed)
+    if question.kind == "short_answer" and not typed:
+        raise ValueError("the answer is empty; type a word or phrase")
+    return typed
+
+
+def _letter(position: int) -> str:
+    return chr(ord("a") + position)
+
+
+def correct_response(question: Question) -> Any:
+    """A right response to ``question`` (for tests, previews and instructors)."""
+    if question.kind in ("multiple_choice", "true_false"):
+        return next(i for i, c in enumerate(question.choices) if c.correct)
+    if question.kind == "multiple_answers":
+        return tuple(i for i, c in enumerate(question.choices) if c.correct)
+    if question.kind == "numerical":
+        if question.exact is not None:
+            return question.exact
+        return 0.5 * (question.minimum + question.maximum)
+    if question.kind == "short_answer":
+        return question.answers[0]
+    return None
+
+
+def describe_answer(question: Question) -> str:
+    """The right answer in words (shown in summaries once a quiz is finished)."""
+    if question.kind in ("multiple_choice", "true_false", "multiple_answers"):
+        return "; ".join(c.text for c in question.choices if c.correct)
+    if question.kind == "numerical":
+        low, high, exact = question.minimum, question.maximum, question.exact
+        if exact is not None and low == high:
+            return f"{exact:g}"
+        if exact is not None:
+            return f"{exact:g} (accepted {low:g} to {high:g})"
+        return f"between {low:g} and {high:g}"
+    if question.kind == "short_answer":
+        return " or ".join(question.answers)
+    return "(not auto-graded)"
+
+
+def describe_response(question: Question, response: Any) -> str:
+    """A response in words, as the student gave it."""
+    if response is None:
+        return ""
+    if question.kind in ("multiple_choice", "true_false"):
+        return question.choices[int(response)].text
+    if question.kind == "multiple_answers":
+        return "; ".join(question.choices[int(i)].text for i in response) or "(none)"
+    if question.kind == "numerical":
+        return f"{float(response):g}"
+    return str(response)

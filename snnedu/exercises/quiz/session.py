@@ -1,0 +1,200 @@
+"""A run through a bank: which questions, in which order, every attempt."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from snnedu.exercises.quiz.bank import Bank, Question
+from snnedu.exercises.quiz.grading import Grade, grade
+
+RESULTS_FORMAT = "snnedu-quiz-results"
+RESULTS_VERSION = 1
+MODES = ("practice", "assessment")
+
+
+def select_questions(
+    bank: Bank, *, shuffle: bool = False, rng: np.random.Generator | None = None
+) -> list[Question]:
+    """The questions to ask: ``pick`` questions from each group, in order or shuffled.
+
+    Without ``shuffle`` the first questions of each group are used; with it, ``rng`` picks
+    and orders them (a new unseeded generator if ``rng`` is None).
+    """
+    if shuffle and rng is None:
+        rng = np.random.default_rng()
+    chosen: list[Question] = []
+    for group, pick in enumerate(bank.group_picks):
+        members = [q for q in bank.questions if q.group == group]
+        keep = rng.choice(len(members), size=pick, replace=False) if shuffle else range(pick)
+        chosen.extend(members[i] for i in keep)
+    picked = {q.number for q in chosen}
+    selected = [q for q in bank.questions if q.group < 0 or q.number in picked]
+    if shuffle:
+        selected = [selected[i] for i in rng.permutation(len(selected))]
+    return selected
+
+
+class Attempt(NamedTuple):
+    """One submitted answer."""
+
+    question: int  # Question.number in the bank
+    response: Any  # as given to grade(); JSON-serialisable
+    correct: bool | None
+    points: float
+    possible: float
+    time: str  # ISO 8601, UTC
+
+
+class QuizSession:
+    """A run through a bank: which questions, in which order, every attempt, the score.
+
+    Parameters
+    ----------
+    bank : Bank
+    mode : {"practice", "assessment"}
+        Practice: feedback at once, retries allowed, a question scores on its first attempt.
+        Assessment: answers can be changed until :meth:`finish`; the last one counts and
+        feedback is meant to be shown only after finishing.
+    shuffle : bool
+        Shuffle the order of questions and of choices (with ``rng``).
+    rng : numpy.random.Generator, optional
+        The generator used when ``shuffle`` is true.
+    student : str
+        A name or id recorded in the results file.
+    """
+
+    def __init__(
+        self,
+        bank: Bank,
+        *,
+        mode: str = "practice",
+        shuffle: bool = False,
+        rng: np.random.Generator | None = None,
+        student: str = "",
+    ):
+        if mode not in MODES:
+            raise ValueError(f"mode={mode!r}: use 'practice' or 'assessment'")
+        self.bank = bank
+        self.mode = mode
+        self.shuffle = bool(shuffle)
+        self.student = student
+        if self.shuffle and rng is None:
+            rng = np.random.default_rng()
+        self.questions = select_questions(bank, shuffle=self.shuffle, rng=rng)
+        self.choice_orders = [
+            tuple(int(i) for i in rng.permutation(len(q.choices)))
+            if self.shuffle
+            else tuple(range(len(q.choices)))
+            for q in self.questions
+        ]
+        self.attempts: list[Attempt] = []
+        self.started = _now()
+        self.finished: str | None = None
+
+    def submit(self, position: int, response: Any) -> Grade:
+        """Grade and record ``response`` to the question at ``position`` (0-based, in the
+        order asked). Raises ValueError for a response that is not an answer (nothing is
+        recorded then) or once the quiz is finished."""
+        if self.finished is not None:
+            raise ValueError("this quiz is finished; start a new one to answer again")
+        question = self.questions[position]
+        result = grade(question, response)
+        self.attempts.append(
+            Attempt(
+                question.number,
+                _jsonable(response),
+                result.correct,
+                result.points,
+                result.possible,
+                _now(),
+            )
+        )
+        return result
+
+    def counted(self) -> dict[int, Attempt]:
+        """The attempt that counts for each answered question, by question number."""
+        return counted_attempts(self.attempts, self.mode)
+
+    @property
+    def score(self) -> float:
+        """Points earned so far."""
+        return sum(a.points for a in self.counted().values())
+
+    @property
+    def possible(self) -> float:
+        """Points available in the whole quiz (auto-graded questions)."""
+        return sum(q.points for q in self.questions if q.graded)
+
+    @property
+    def answered(self) -> int:
+        """How many of the asked questions have an answer."""
+        return len(self.counted())
+
+    def finish(self) -> None:
+        """End the quiz (no more answers)."""
+        if self.finished is None:
+            self.finished = _now()
+
+    def record(self) -> dict:
+        """The results, as saved in the results file."""
+        return {
+            "format": RESULTS_FORMAT,
+            "version": RESULTS_VERSION,
+            "bank": self.bank.name,
+            "title": self.bank.title,
+            "bank_sha256": self.bank.sha256,
+            "student": self.student,
+            "mode": self.mode,
+            "shuffle": self.shuffle,
+            "questions": [q.number for q in self.questions],
+            "started": self.started,
+            "finished": self.finished,
+            "score": self.score,
+            "possible": self.possible,
+            "answered": self.answered,
+            "attempts": [a._asdict() for a in self.attempts],
+        }
+
+    def save(self, path: str | Path | None = None) -> Path:
+        """Write the results file (JSON) and return its path.
+
+        The default name is ``quiz_results_<bank>[_<student>].json`` in the current folder.
+        """
+        if path is None:
+            student = re.sub(r"[^A-Za-z0-9_-]+", "_", self.student).strip("_")
+            path = f"quiz_results_{self.bank.name}{'_' + student if student else ''}.json"
+        path = Path(path).expanduser()
+        path.write_text(
+            json.dumps(self.record(), indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
+        return path
+
+
+def counted_attempts(attempts: Iterable[Attempt], mode: str) -> dict[int, Attempt]:
+    """The attempt that counts per question: the first in practice, the last in assessment."""
+    counted: dict[int, Attempt] = {}
+    for attempt in attempts:
+        if mode == "assessment" or attempt.question not in counted:
+            counted[attempt.question] = attempt
+    return counted
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def _jsonable(response: Any) -> Any:
+    if isinstance(response, (np.integer,)):
+        return int(response)
+    if isinstance(response, (np.floating,)):
+        return float(response)
+    if isinstance(response, (tuple, list, set, frozenset)):
+        return [_jsonable(r) for r in sorted(response)]
+    return response
