@@ -40,13 +40,18 @@ def notebooks() -> list[Path]:
 
 
 def copy_course(destination: str | Path, overwrite: bool = False) -> Path:
-    """Copy what a student works with (the notebooks and the quiz banks) into
+    """Copy what a student works with (the notebooks and the self-study quiz banks) into
     ``destination`` and return it.
 
-    The assignments' source notebooks hold their solutions, so they stay with the instructor
-    (``snnedu assignments generate`` makes the student versions). Files already there are
-    kept unless ``overwrite`` is true, so a student's work is never replaced by accident.
+    The assignments' source notebooks hold their solutions and the assessment banks hold the
+    keys of graded quizzes, so they stay with the instructor (``snnedu assignments generate``
+    makes the student versions; ``snnedu quiz export`` posts a bank on the learning platform):
+    a bank marked ``% snnedu: assessment`` is never copied, wherever it lies. Files already
+    there are kept unless ``overwrite`` is true, so a student's work is never replaced by
+    accident.
     """
+    from snnedu.exercises.quiz.bank import is_assessment_bank
+
     destination = Path(destination).expanduser().resolve()
     root = course_root()
     for folder in STUDENT_MATERIAL:
@@ -55,6 +60,8 @@ def copy_course(destination: str | Path, overwrite: bool = False) -> Path:
             relative = source.relative_to(root / folder)
             hidden = any(part.startswith((".", "__pycache__")) for part in relative.parts)
             if not source.is_file() or hidden:
+                continue
+            if source.suffix == ".txt" and is_assessment_bank(source):
                 continue
             target = destination / folder / relative
             if target.exists() and not overwrite:

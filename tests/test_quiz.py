@@ -567,7 +567,8 @@ def test_results_files_are_regraded_and_collected_into_a_csv(tmp_path):
         session.finish()
         paths.append(session.save(tmp_path / f"{student}.json"))
     tampered = json.loads(paths[1].read_text(encoding="utf-8"))
-    tampered["score"] = tampered["possible"]
+    assert "score" not in tampered  # the file records answers, not a score
+    tampered["score"] = tampered["possible"] = 99.0
     paths.append(tmp_path / "tampered.json")
     paths[-1].write_text(json.dumps(tampered), encoding="utf-8")
 
@@ -579,7 +580,7 @@ def test_results_files_are_regraded_and_collected_into_a_csv(tmp_path):
     possible = sum(q.points for q in bank.questions)
     assert float(rows[0]["score"]) == possible and rows[0]["check"] == "regraded"
     assert float(rows[1]["score"]) < possible
-    assert rows[2]["score"] == rows[1]["score"] and "differs" in rows[2]["check"]
+    assert rows[2]["score"] == rows[1]["score"] and rows[2]["check"] == "regraded"
 
 
 def test_collect_refuses_files_that_are_not_results(tmp_path):

@@ -6,7 +6,7 @@
   snnedu quiz merge OUT FILES...            merge students' question files into one bank
   snnedu quiz export BANK [-o OUT.zip]      QTI zip for Canvas (Import course content → QTI)
   snnedu quiz collect RESULTS... -o CSV     gather students' results files into one CSV
-                                            (answers regraded against the bank)
+                                            (answers graded again against the bank)
 
 BANK is a course bank's name (see `snnedu quiz list`) or the path of a bank file in
 text2qti's plain-text format.
@@ -84,7 +84,14 @@ def register(parser) -> None:
         action="append",
         default=[],
         metavar="BANK",
-        help="bank file to regrade against (repeatable; course banks are found by name)",
+        help="bank file to grade against (repeatable; course banks are found by name)",
+    )
+    collect.add_argument(
+        "--mode",
+        choices=("practice", "assessment"),
+        default=None,
+        help="which attempt counts: the first (practice) or the last (assessment); default: "
+        "the last for an assessment bank, else the mode the file names",
     )
     collect.set_defaults(func=_collect)
 
@@ -177,7 +184,7 @@ def _collect(args) -> int:
     from snnedu.exercises.quiz import collect_results, load_bank, write_grades_csv
 
     banks = {bank.name: bank for bank in map(load_bank, args.bank)}
-    rows = collect_results(args.results, banks=banks)
+    rows = collect_results(args.results, banks=banks, mode=args.mode)
     write_grades_csv(rows, args.output)
     flagged = [row for row in rows if row["check"] != "regraded"]
     print(f"wrote {args.output}: {len(rows)} results")

@@ -55,10 +55,13 @@ from snnedu.exercises.quiz.bank import (
     Choice,
     Question,
     QuizFormatError,
+    assessment_folder,
+    is_assessment_bank,
     list_banks,
     load_bank,
     parse_bank,
     quiz_folder,
+    quiz_folders,
     resolve_bank,
 )
 from snnedu.exercises.quiz.export import export_qti, merge_banks
@@ -81,6 +84,7 @@ from snnedu.exercises.quiz.preview import (
 )
 from snnedu.exercises.quiz.results import (
     GRADE_COLUMNS,
+    Regrade,
     collect_results,
     load_results,
     regrade,
@@ -112,6 +116,8 @@ __all__ = [
     "QuestionCheck",
     "QuizFormatError",
     "QuizSession",
+    "Regrade",
+    "assessment_folder",
     "check_question",
     "collect_results",
     "correct_response",
@@ -121,6 +127,7 @@ __all__ = [
     "export_qti",
     "format_question",
     "grade",
+    "is_assessment_bank",
     "list_banks",
     "load_bank",
     "load_results",
@@ -130,6 +137,7 @@ __all__ = [
     "parse_response",
     "printable",
     "quiz_folder",
+    "quiz_folders",
     "regrade",
     "resolve_bank",
     "review_question",

@@ -14,6 +14,7 @@ what ``snnedu course copy`` gives a student nor in the installed package.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -78,6 +79,14 @@ class Question(NamedTuple):
         """Whether the question is auto-graded (essays and uploads are not)."""
         return self.kind in GRADED_KINDS
 
+    @property
+    def fingerprint(self) -> str:
+        """Fingerprint of what a student sees (kind, text, choices in the bank's order), not of
+        the key: a results file records it so that answers are regraded against the same
+        question even after the bank's keys or other questions were edited."""
+        seen = json.dumps([self.kind, self.text, [c.text for c in self.choices]])
+        return hashlib.sha256(seen.encode("utf-8")).hexdigest()[:16]
+
 
 class Bank(NamedTuple):
     """A parsed quiz bank."""
@@ -95,8 +104,33 @@ class Bank(NamedTuple):
         """Fingerprint of the bank's text (results files record it)."""
         return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
 
+    @property
+    def assessment(self) -> bool:
+        """Whether the bank is marked for graded quizzes (a line ``% snnedu: assessment``)."""
+        return is_assessment_text(self.text)
+
 
 # --------------------------------------------------------------------------- loading
+
+
+def is_assessment_text(text: str) -> bool:
+    """Whether a bank's text carries the assessment marker (a line of its own).
+
+    >>> is_assessment_text("% snnedu: assessment\\nQuiz title: Test\\n")
+    True
+    >>> is_assessment_text("Quiz title: Practice\\n")
+    False
+    """
+    marker = " ".join(ASSESSMENT_MARKER.split())
+    return any(" ".join(line.split()) == marker for line in text.splitlines())
+
+
+def is_assessment_bank(path: str | Path) -> bool:
+    """Whether the bank file at ``path`` is marked for assessment (``% snnedu: assessment``)."""
+    try:
+        return is_assessment_text(Path(path).read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError):
+        return False
 
 
 def parse_bank(text: str, source: str = "<string>", *, allow_local_images: bool = False) -> Bank:
@@ -158,15 +192,17 @@ def load_bank(bank: str | Path, *, allow_local_images: bool = False) -> Bank:
 
 
 def resolve_bank(bank: str | Path) -> Path:
-    """The file of a bank given by path or by name in the course's ``exercises/quizzes``."""
+    """The file of a bank given by path or by name among the course's banks
+    (``exercises/quizzes``, and ``exercises/assessment_quizzes`` in an instructor's checkout)."""
     path = Path(bank).expanduser()
     if path.is_file():
         return path
     looks_like_path = path.suffix or len(path.parts) > 1
     if not looks_like_path:
-        candidate = quiz_folder() / f"{bank}.txt"
-        if candidate.is_file():
-            return candidate
+        for folder in quiz_folders():
+            candidate = folder / f"{bank}.txt"
+            if candidate.is_file():
+                return candidate
     known = ", ".join(p.stem for p in list_banks())
     raise FileNotFoundError(
         f"no quiz bank {str(bank)!r}: give a path to a .txt bank or one of the course's banks"
@@ -175,19 +211,31 @@ def resolve_bank(bank: str | Path) -> Path:
 
 
 def quiz_folder() -> Path:
-    """The course's folder of quiz banks."""
+    """The course's folder of self-study quiz banks (the ones a student gets)."""
     from snnedu.course import course_root
 
     return course_root() / "exercises" / "quizzes"
 
 
-def list_banks() -> list[Path]:
-    """The course's quiz banks, sorted by name."""
+def assessment_folder() -> Path:
+    """The folder of assessment banks; it exists only in an instructor's checkout."""
+    from snnedu.course import course_root
+
+    return course_root() / "exercises" / "assessment_quizzes"
+
+
+def quiz_folders() -> list[Path]:
+    """The folders holding the course's banks that exist here (self-study first)."""
     try:
-        folder = quiz_folder()
+        folders = [quiz_folder(), assessment_folder()]
     except FileNotFoundError:
         return []
-    return sorted(folder.glob("*.txt"))
+    return [folder for folder in folders if folder.is_dir()]
+
+
+def list_banks() -> list[Path]:
+    """The course's quiz banks, self-study banks first, each sorted by name."""
+    return [path for folder in quiz_folders() for path in sorted(folder.glob("*.txt"))]
 
 
 def _text2qti_quiz(text: str, source: str, *, allow_local_images: bool):

@@ -15,7 +15,7 @@ from snnedu.exercises.quiz.bank import Bank, Question
 from snnedu.exercises.quiz.grading import Grade, grade
 
 RESULTS_FORMAT = "snnedu-quiz-results"
-RESULTS_VERSION = 1
+RESULTS_VERSION = 2  # 2: answers only (1 also held the score, never trusted)
 MODES = ("practice", "assessment")
 
 
@@ -58,7 +58,8 @@ class QuizSession:
     Parameters
     ----------
     bank : Bank
-    mode : {"practice", "assessment"}
+    mode : {"practice", "assessment"}, optional
+        Default: "assessment" for a bank marked for assessment, "practice" otherwise.
         Practice: feedback at once, retries allowed, a question scores on its first attempt.
         Assessment: answers can be changed until :meth:`finish`; the last one counts and
         feedback is meant to be shown only after finishing.
@@ -74,11 +75,13 @@ class QuizSession:
         self,
         bank: Bank,
         *,
-        mode: str = "practice",
+        mode: str | None = None,
         shuffle: bool = False,
         rng: np.random.Generator | None = None,
         student: str = "",
     ):
+        if mode is None:
+            mode = "assessment" if bank.assessment else "practice"
         if mode not in MODES:
             raise ValueError(f"mode={mode!r}: use 'practice' or 'assessment'")
         self.bank = bank
@@ -143,7 +146,8 @@ class QuizSession:
             self.finished = _now()
 
     def record(self) -> dict:
-        """The results, as saved in the results file."""
+        """The results, as saved in the results file: what was asked and answered, never a
+        score (``snnedu quiz collect`` grades the answers against the instructor's bank)."""
         return {
             "format": RESULTS_FORMAT,
             "version": RESULTS_VERSION,
@@ -154,12 +158,13 @@ class QuizSession:
             "mode": self.mode,
             "shuffle": self.shuffle,
             "questions": [q.number for q in self.questions],
+            "fingerprints": [q.fingerprint for q in self.questions],
             "started": self.started,
             "finished": self.finished,
-            "score": self.score,
-            "possible": self.possible,
-            "answered": self.answered,
-            "attempts": [a._asdict() for a in self.attempts],
+            "attempts": [
+                {"question": a.question, "response": a.response, "time": a.time}
+                for a in self.attempts
+            ],
         }
 
     def save(self, path: str | Path | None = None) -> Path:
