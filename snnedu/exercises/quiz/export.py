@@ -1,8 +1,18 @@
-"""Merging students' question files into one bank, and exporting a bank as QTI (Canvas)."""
+"""Merging students' question files into one bank, and exporting a bank as QTI (Canvas).
+
+text2qti turns a bank's Markdown into HTML and passes any HTML written in the bank through
+as it is; Canvas then shows it as part of the page. Quiz text is untrusted (a merged bank
+holds students' questions), so the export runs every piece of HTML through an allow-list
+sanitiser (:func:`safe_html`, built on ``bleach``): the markup Markdown writes (paragraphs,
+emphasis, code, lists, tables, links, web images, text2qti's equation images) is kept, any
+other tag is shown escaped, as text, and attributes outside the list (``onerror=…``,
+``style``) are dropped.
+"""
 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -78,6 +88,61 @@ def export_qti(
             os.chdir(previous)
     else:
         quiz = _text2qti_quiz(text, str(path), allow_local_images=False)
+    qti = QTI(quiz)
+    qti.assessment = _sanitise_xml(qti.assessment, _MATTEXT_HTML)
+    qti.assessment_meta = _sanitise_xml(qti.assessment_meta, _DESCRIPTION)
     destination.parent.mkdir(parents=True, exist_ok=True)
-    QTI(quiz).save(destination)
+    qti.save(destination)
     return destination
+
+
+# What Python-Markdown and its extensions that text2qti enables write, and no more.
+SAFE_TAGS = frozenset(
+    "a abbr b blockquote br code dd del div dl dt em h1 h2 h3 h4 h5 h6 hr i img li ol p pre "
+    "span strong sub sup table tbody td tfoot th thead tr ul".split()
+)
+SAFE_ATTRIBUTES = {
+    "a": ["href", "title"],
+    "abbr": ["title"],
+    "img": ["src", "alt", "title", "class", "data-equation-content", "data-ignore-a11y-check"],
+    "code": ["class"],
+    "td": ["align"],
+    "th": ["align"],
+    "ol": ["start"],
+}
+SAFE_PROTOCOLS = frozenset({"http", "https", "mailto"})
+
+_MATTEXT_HTML = re.compile(r'(<mattext texttype="text/html">)(.*?)(</mattext>)', re.S)
+_DESCRIPTION = re.compile(r"(<description>)(.*?)(</description>)", re.S)
+
+
+def safe_html(text: str) -> str:
+    """``text`` (HTML) with only the allow-listed tags and attributes live; any other tag is
+    escaped so that it shows as text, and links and images keep web addresses only.
+
+    >>> safe_html('<p>Is <script>alert(1)</script> <em>safe</em>?</p>')
+    '<p>Is &lt;script&gt;alert(1)&lt;/script&gt; <em>safe</em>?</p>'
+    >>> safe_html('<img src="x" onerror="alert(1)">')
+    '<img src="x">'
+    """
+    import bleach
+
+    return bleach.clean(
+        text,
+        tags=SAFE_TAGS,
+        attributes=SAFE_ATTRIBUTES,
+        protocols=SAFE_PROTOCOLS,
+        strip=False,
+        strip_comments=True,
+    )
+
+
+def _sanitise_xml(xml: str, pattern: re.Pattern) -> str:
+    """Sanitise the XML-escaped HTML held by the elements ``pattern`` finds in ``xml``."""
+    from xml.sax.saxutils import escape, unescape
+
+    def clean(match: re.Match) -> str:
+        html_text = unescape(match[2], {"&quot;": '"', "&apos;": "'"})
+        return match[1] + escape(safe_html(html_text)) + match[3]
+
+    return pattern.sub(clean, xml)
