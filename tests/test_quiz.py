@@ -334,6 +334,42 @@ def test_widget_right_answer_scores_and_wrong_answer_shows_its_feedback():
     assert "Score: 2 / 4" in panel.score.value
 
 
+def test_numerical_input_placeholder_is_never_a_number_and_names_the_unit():
+    from snnedu.widgets.quiz import quiz_panel
+
+    placeholders = {}
+    for path in list_banks():
+        panel = quiz_panel(path)
+        for view in panel.views:
+            if view.question.kind == "numerical":
+                placeholders[(path.stem, view.question.number)] = view.input.placeholder
+    assert len(placeholders) > 20
+    assert not [p for p in placeholders.values() if any(c.isdigit() for c in p)]
+    assert placeholders[("nb01_membrane", 1)] == "a number, in mV"
+    assert placeholders[("nb03_integrate_and_fire", 2)] == "a number, in Hz"
+    assert placeholders[("nb02_hodgkin_huxley", 1)] == "a number"
+
+
+def test_widget_wrong_number_holds_the_worked_answer_back_until_asked():
+    from snnedu.widgets.quiz import quiz_panel
+
+    panel = quiz_panel(_bank())
+    num = _views_by_kind(panel)["numerical"]
+    assert num.answer_button.disabled  # nothing to show before a first try
+    num.input.value = "41"
+    num.submit_button.click()
+    assert "Not quite." in num.feedback.value and "Multiply" not in num.feedback.value
+    assert "too low" not in num.feedback.value and not num.answer_button.disabled
+    num.input.value = "40"
+    num.submit_button.click()
+    assert "too low" in num.feedback.value and "Multiply" not in num.feedback.value
+    num.answer_button.click()
+    assert "Answer: 42" in num.feedback.value and "Multiply six by seven." in num.feedback.value
+    num.input.value = "42"
+    num.submit_button.click()
+    assert panel.session.score == 0  # the first try is what counts
+
+
 def test_widget_reports_unreadable_input_without_recording_it():
     from snnedu.widgets.quiz import quiz_panel
 
@@ -403,13 +439,21 @@ def test_quiz_panel_resolves_a_course_bank_by_name():
 
 def test_terminal_quiz_with_scripted_input_scores_and_reports():
     bank = _bank()
-    typed = "c\nfoo\na c\n41\nstdp\nbecause\n"  # wrong; invalid, right; wrong; right; essay
+    # Q1 wrong, invalid, Enter shows the answer; Q2 right; Q3 wrong three times (the worked
+    # answer comes with the third); Q4 right; Q5 essay.
+    typed = "c\nfoo\n\na c\n41\n43\n40\nstdp\nbecause\n"
     out = io.StringIO()
     session = run_terminal_quiz(bank, stdin=io.StringIO(typed), stdout=out)
     text = out.getvalue()
     assert session.score == 2 and session.possible == 4
-    assert "Not quite" in text and "Multiply six by seven." in text
-    assert "type the letter of a choice" in text or "only choices" in text
+    assert "there are only choices a to c" in text
+    assert "Answer: right" in text  # Enter after a wrong try
+    numerical = text.split("Question 3")[1].split("Question 4")[0]
+    tries = numerical.split("Not quite")[1:]
+    assert len(tries) == 3
+    assert "too" not in tries[0] and "Multiply" not in tries[0]  # a bare verdict first
+    assert "too high" in tries[1] and "Multiply" not in tries[1]  # then the direction
+    assert "Multiply six by seven." in tries[2] and "answer: 42" in tries[2]
     assert "Score: 2 / 4 (5 of 5 answered)" in text
 
 

@@ -38,6 +38,7 @@ from snnedu.exercises.quiz import (
     describe_response,
     grade,
     load_bank,
+    number_placeholder,
     parse_response,
     save_question,
 )
@@ -101,10 +102,20 @@ class QuestionView(widgets.VBox):
             description="Submit", button_style="primary", layout=widgets.Layout(width="120px")
         )
         self.submit_button.on_click(lambda _: self.submit())
+        self.answer_button = widgets.Button(
+            description="Show answer",
+            disabled=True,
+            tooltip="the right answer and how to work it out (after your first try)",
+            layout=widgets.Layout(width="120px"),
+        )
+        self.answer_button.on_click(lambda _: self.show_answer())
         self.feedback = widgets.HTML()
         parts: list[widgets.Widget] = [heading]
         if self.input is not None:
-            parts += [block, self.submit_button]
+            buttons = [self.submit_button]
+            if session.mode == "practice" and question.graded:
+                buttons.append(self.answer_button)
+            parts += [block, widgets.HBox(buttons)]
         else:
             parts.append(
                 widgets.HTML(
@@ -149,7 +160,7 @@ class QuestionView(widgets.VBox):
             return box, box
         if q.kind == "numerical":
             text = widgets.Text(
-                placeholder="a number, e.g. 58.1", layout=widgets.Layout(width="240px")
+                placeholder=number_placeholder(q), layout=widgets.Layout(width="240px")
             )
             return text, text
         if q.kind == "short_answer":
@@ -215,8 +226,20 @@ class QuestionView(widgets.VBox):
                 else ("\n\n(Only your first try counts for the score.)")
             )
             self.show(result, note)
+            self.answer_button.disabled = result.correct is not False
         self.quiz.refresh_score()
         return result
+
+    def show_answer(self) -> str | None:
+        """Show the right answer and the worked feedback (practice, after a first try)."""
+        try:
+            text = self.quiz.session.solution(self.position)
+        except ValueError as error:
+            self.feedback.value = _box(str(error).capitalize() + ".", NEUTRAL)
+            return None
+        self.feedback.value = _box(text, NEUTRAL)
+        self.answer_button.disabled = True
+        return text
 
     def show(self, result: Grade, note: str = "") -> None:
         """Show a verdict and its feedback."""
@@ -224,8 +247,9 @@ class QuestionView(widgets.VBox):
         self.feedback.value = _box(result.feedback + note, colour)
 
     def lock(self) -> None:
-        """Disable the input and the button (after *Finish*)."""
+        """Disable the input and the buttons (after *Finish*)."""
         self.submit_button.disabled = True
+        self.answer_button.disabled = True
         inputs = [self.input] if self.input is not None else []
         for child in inputs + getattr(self, "checkboxes", []):
             if child.has_trait("disabled"):

@@ -66,11 +66,14 @@ from snnedu.exercises.quiz.bank import (
 )
 from snnedu.exercises.quiz.export import export_qti, merge_banks
 from snnedu.exercises.quiz.grading import (
+    REVEAL_AFTER,
     Grade,
+    answer_unit,
     correct_response,
     describe_answer,
     describe_response,
     grade,
+    number_placeholder,
     parse_number,
     parse_response,
 )
@@ -107,6 +110,7 @@ __all__ = [
     "MODES",
     "RESULTS_FORMAT",
     "RESULTS_VERSION",
+    "REVEAL_AFTER",
     "UNGRADED_KINDS",
     "Attempt",
     "Bank",
@@ -117,6 +121,7 @@ __all__ = [
     "QuizFormatError",
     "QuizSession",
     "Regrade",
+    "answer_unit",
     "assessment_folder",
     "check_question",
     "collect_results",
@@ -132,6 +137,7 @@ __all__ = [
     "load_bank",
     "load_results",
     "merge_banks",
+    "number_placeholder",
     "parse_bank",
     "parse_number",
     "parse_response",

@@ -1,4 +1,10 @@
-"""Grading one answer: :func:`grade`, and turning typed text into a response."""
+"""Grading one answer: :func:`grade`, and turning typed text into a response.
+
+In practice a wrong answer may be tried again, so the feedback that works the answer out
+(the bank's ``-`` and ``...`` lines) is held back until :data:`REVEAL_AFTER` tries: the first
+wrong try says only that it is wrong (and what the picked choice's own feedback says), the
+second adds which way a number is off, the third shows the worked answer.
+"""
 
 from __future__ import annotations
 
@@ -21,13 +27,24 @@ class Grade(NamedTuple):
     feedback: str  # plain text (Markdown from the bank); escape before showing as HTML
 
 
-def grade(question: Question, response: Any) -> Grade:
+REVEAL_AFTER = 3
+"""Wrong tries after which the worked answer (the bank's feedback) is shown in practice."""
+
+TRY_AGAIN = "Check your working and try again."
+
+
+def grade(question: Question, response: Any, *, attempt: int | None = None) -> Grade:
     """Grade ``response`` to ``question``.
 
     The response is: the index of the chosen choice (in the bank's order) for
     multiple choice and true/false; an iterable of indices for multiple answers; a number or
     a string holding one for numerical; a string for short answer; anything for an essay
     (recorded, not graded). Use :func:`parse_response` to turn typed text into a response.
+
+    ``attempt`` is the number of this try at the question (from 1) when the student may try
+    again: a wrong answer's worked feedback is then held back until try
+    :data:`REVEAL_AFTER`, and a number's direction (too high / too low) until try 2. Without
+    it (an instructor, or feedback after an assessment) all feedback is given.
 
     Raises
     ------
@@ -42,6 +59,16 @@ def grade(question: Question, response: Any) -> Grade:
     points = question.points if correct else 0.0
     if correct:
         text = _join("Correct.", picked_feedback, question.correct_feedback, question.feedback)
+    elif attempt is not None and attempt < REVEAL_AFTER:
+        if question.kind == "numerical" and attempt < 2:
+            detail = ""
+        left = REVEAL_AFTER - attempt
+        text = _join(
+            f"Not quite{': ' + detail if detail else '.'}",
+            picked_feedback,
+            f"{TRY_AGAIN} (The worked answer shows after {left} more "
+            f"wrong tr{'y' if left == 1 else 'ies'}.)",
+        )
     else:
         text = _join(
             f"Not quite{': ' + detail if detail else '.'}",
@@ -86,7 +113,7 @@ def _judge(question: Question, response: Any) -> tuple[bool, str, str]:
         else:
             value = parse_number(response)
         if not math.isfinite(value):
-            raise ValueError(f"{value} is not a finite number; type a number such as 58.1")
+            raise ValueError(f"{value} is not a finite number; type a finite number")
         low, high = question.minimum, question.maximum
         tolerance = 1e-9 * max(1.0, abs(low), abs(high))  # so a typed 0.1 + 0.2 still counts
         if low - tolerance <= value <= high + tolerance:
@@ -126,6 +153,33 @@ def _join(*parts: str) -> str:
     return "\n\n".join(part.strip() for part in parts if part and part.strip())
 
 
+_UNIT = re.compile(r"\bin (?:units of )?(?!\d|an? |the )([^\s?()=,][^?()=,]{0,30}?)\s*\?")
+
+
+def answer_unit(question: Question) -> str:
+    """The unit a numerical question asks for ("… in mV?"), or "" if it names none.
+
+    >>> from snnedu.exercises.quiz.bank import parse_bank
+    >>> answer_unit(parse_bank("1.  What is E_K, in mV?\\n=   -93 +- 1\\n").questions[0])
+    'mV'
+    """
+    if question.kind != "numerical":
+        return ""
+    units = _UNIT.findall(" ".join(question.text.split()))
+    return units[-1].strip() if units else ""
+
+
+def number_placeholder(question: Question) -> str:
+    """What an empty numerical input shows: never a number (it could be the answer).
+
+    >>> from snnedu.exercises.quiz.bank import parse_bank
+    >>> number_placeholder(parse_bank("1.  How long is it, in ms?\\n=   5\\n").questions[0])
+    'a number, in ms'
+    """
+    unit = answer_unit(question)
+    return f"a number, in {unit}" if unit else "a number"
+
+
 _NUMBER = re.compile(r"^\s*([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)\s*([A-Za-zµΩ%/°]*)\s*$")
 
 
@@ -141,7 +195,7 @@ def parse_number(text: Any) -> float:
         cleaned = cleaned.replace(",", ".")
     match = _NUMBER.match(cleaned)
     if not match:
-        raise ValueError(f"{str(text)!r} is not a number; type a number such as 58.1 or -93")
+        raise ValueError(f"{str(text)!r} is not a number; type digits, e.g. 12.5 or -3")
     return float(match.group(1))
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from snnedu.exercises.quiz.bank import Bank, Question, QuizFormatError, parse_bank
-from snnedu.exercises.quiz.grading import _letter, describe_answer
+from snnedu.exercises.quiz.grading import _letter, describe_answer, number_placeholder
 
 
 def review_question(question: Question) -> list[str]:
@@ -76,7 +76,7 @@ def format_question(
         if box:
             lines.append("(several may be right: type all their letters, e.g. 'a c')")
     elif question.kind == "numerical":
-        lines.append("(type a number)")
+        lines.append(f"(type {number_placeholder(question)})")
     elif question.kind == "short_answer":
         lines.append("(type a word or short phrase)")
     if show_answers:

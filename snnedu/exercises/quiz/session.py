@@ -12,7 +12,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from snnedu.exercises.quiz.bank import Bank, Question
-from snnedu.exercises.quiz.grading import Grade, grade
+from snnedu.exercises.quiz.grading import Grade, describe_answer, grade
 
 RESULTS_FORMAT = "snnedu-quiz-results"
 RESULTS_VERSION = 2  # 2: answers only (1 also held the score, never trusted)
@@ -104,11 +104,16 @@ class QuizSession:
     def submit(self, position: int, response: Any) -> Grade:
         """Grade and record ``response`` to the question at ``position`` (0-based, in the
         order asked). Raises ValueError for a response that is not an answer (nothing is
-        recorded then) or once the quiz is finished."""
+        recorded then) or once the quiz is finished.
+
+        In practice the feedback on a wrong try holds the worked answer back until try
+        :data:`~snnedu.exercises.quiz.grading.REVEAL_AFTER` (see :func:`grade`) or until the
+        student asks for it (:meth:`solution`)."""
         if self.finished is not None:
             raise ValueError("this quiz is finished; start a new one to answer again")
         question = self.questions[position]
-        result = grade(question, response)
+        attempt = self.tries(position) + 1 if self.mode == "practice" else None
+        result = grade(question, response, attempt=attempt)
         self.attempts.append(
             Attempt(
                 question.number,
@@ -120,6 +125,28 @@ class QuizSession:
             )
         )
         return result
+
+    def tries(self, position: int) -> int:
+        """How many answers to the question at ``position`` were recorded."""
+        number = self.questions[position].number
+        return sum(1 for a in self.attempts if a.question == number)
+
+    def solution(self, position: int) -> str:
+        """The right answer and the bank's worked feedback for the question at ``position``.
+
+        In practice it is given once the question has been tried (the first try is what
+        scores), in assessment once the quiz is finished; before that it raises ValueError.
+        """
+        question = self.questions[position]
+        if self.mode == "assessment" and self.finished is None:
+            raise ValueError("the answers are shown when you finish the quiz")
+        if self.mode == "practice" and self.tries(position) == 0:
+            raise ValueError("answer first: your first try is the one that counts")
+        return _join_paragraphs(
+            f"Answer: {describe_answer(question)}",
+            question.incorrect_feedback,
+            question.feedback,
+        )
 
     def counted(self) -> dict[int, Attempt]:
         """The attempt that counts for each answered question, by question number."""
@@ -189,6 +216,10 @@ def counted_attempts(attempts: Iterable[Attempt], mode: str) -> dict[int, Attemp
         if mode == "assessment" or attempt.question not in counted:
             counted[attempt.question] = attempt
     return counted
+
+
+def _join_paragraphs(*parts: str) -> str:
+    return "\n\n".join(part.strip() for part in parts if part and part.strip())
 
 
 def _now() -> str:

@@ -1,9 +1,11 @@
 """A quiz in the terminal, for self-study: ``snnedu quiz run BANK``.
 
 Questions are printed as plain text; the student types a letter, letters, a number or a
-phrase. In practice mode each answer is graded at once with the bank's feedback; in assessment
-mode the feedback comes after the last question. The score is printed at the end and, if asked,
-the attempts are saved to a results file (the same format the notebook quiz writes).
+phrase. In practice mode each answer is graded at once; a wrong one may be tried again (the
+first try scores), and the worked answer is shown after a few tries or when the student
+presses Enter. In assessment mode the feedback comes after the last question. The score is
+printed at the end and, if asked, the answers are saved to a results file (the same format
+the notebook quiz writes).
 
 Input and output are streams, so the runner is tested with scripted input:
 
@@ -27,6 +29,7 @@ import numpy as np
 
 from snnedu.exercises.quiz.bank import Bank
 from snnedu.exercises.quiz.grading import (
+    REVEAL_AFTER,
     describe_answer,
     describe_response,
     grade,
@@ -83,7 +86,10 @@ def run_terminal_quiz(
                 break
             typed = line.strip()
             if not typed:
-                say("(skipped)")
+                if mode == "practice" and session.tries(position):
+                    say(_wrap(session.solution(position), "  "))
+                else:
+                    say("(skipped)")
                 break
             try:
                 response = parse_response(question, typed, session.choice_orders[position])
@@ -91,11 +97,16 @@ def run_terminal_quiz(
             except ValueError as error:
                 say(f"  {error}; try again.")
                 continue
-            if mode == "practice":
-                say(_wrap(result.feedback, "  "))
-            else:
+            if mode != "practice":
                 say("  (answer recorded)")
-            break
+                break
+            say(_wrap(result.feedback, "  "))
+            if result.correct is not False:
+                break
+            if session.tries(position) >= REVEAL_AFTER:
+                say(f"  answer: {describe_answer(question)}")
+                break
+            say("  Try again, or press Enter to see the answer and go on.")
         if stopped:
             break
     session.finish()
