@@ -211,8 +211,22 @@ def test_malformed_bank_error_names_file_and_line():
 
 
 def test_question_without_answer_names_its_line():
-    with pytest.raises(ValueError, match=r"q\.txt, line \d+: Question must specify"):
+    with pytest.raises(ValueError, match=r"q\.txt, line 3: Question must specify"):
         parse_bank("Quiz title: x\n\n1.  What?\n\n2.  Next?\n*a) y\nb)  n\n", "q.txt")
+
+
+@pytest.mark.parametrize("ending", ["\n", "", "\n\n\n"])
+def test_an_unfinished_last_question_is_located_inside_the_file(tmp_path, capsys, ending):
+    text = "Quiz title: X\n\n1.  What is 6 × 7?\n=   42\n\n2.  Which one?\na)  this\nb)  that"
+    path = tmp_path / "last.txt"
+    path.write_text(text + ending, encoding="utf-8")
+    assert cli_main(["quiz", "check", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert f"{path}, line 6: Question must specify a correct choice" in err
+    no_choice = "1.  What is 6 × 7?\n=   42\n\n2.  Which one?" + ending
+    with pytest.raises(QuizFormatError) as error:
+        parse_bank(no_choice, "q.txt")
+    assert error.value.line == 4 <= len(no_choice.splitlines())
 
 
 def test_code_blocks_in_quiz_text_are_never_run(tmp_path):
@@ -550,6 +564,11 @@ def test_quiz_check_accepts_a_good_question_and_previews_it(tmp_path, capsys):
     assert cli_main(["quiz", "check", str(path)]) == 0
     out = capsys.readouterr().out
     assert "valid — 1 question" in out
+    # as a student sees it: the question and what to type, not the key nor the feedback
+    assert "What is E_K" in out and "(type a number)" in out
+    assert "answer" not in out.lower() and "-93" not in out and "feedback (" not in out
+    assert cli_main(["quiz", "check", "--answers", str(path)]) == 0
+    out = capsys.readouterr().out
     assert "What is E_K" in out and "answer: -93" in out and "feedback (wrong)" in out
 
 

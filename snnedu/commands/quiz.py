@@ -2,7 +2,8 @@
 
   snnedu quiz list                          the course's quiz banks
   snnedu quiz run BANK                      take a quiz in the terminal, score at the end
-  snnedu quiz check FILE                    validate your own question(s) and preview them
+  snnedu quiz check FILE [--answers]        validate your own question(s) and preview them
+                                            as a student sees them (--answers: with the key)
   snnedu quiz merge OUT FILES...            merge students' question files into one bank
   snnedu quiz export BANK [-o OUT.zip]      QTI zip for Canvas (Import course content → QTI)
   snnedu quiz collect RESULTS... -o CSV     gather students' results files into one CSV
@@ -14,6 +15,7 @@ text2qti's plain-text format.
 
 from __future__ import annotations
 
+import argparse
 import sys
 
 NAME = "quiz"
@@ -48,10 +50,12 @@ def register(parser) -> None:
     check = actions.add_parser("check", help="validate question file(s) and preview them")
     check.add_argument("files", nargs="+", metavar="FILE", help="question file(s) to check")
     check.add_argument(
-        "--no-answers",
+        "--answers",
         action="store_true",
-        help="preview as a student sees it (without answers and feedback)",
+        help="show the key and the feedback too (default: the question as a student sees it)",
     )
+    # the former opt-out of the key, now the default
+    check.add_argument("--no-answers", action="store_true", help=argparse.SUPPRESS)
     check.set_defaults(func=_check)
 
     merge = actions.add_parser("merge", help="merge question files into one bank")
@@ -141,7 +145,7 @@ def _check(args) -> int:
             f"quiz title {bank.title!r}\n"
         )
         for question in bank.questions:
-            print(format_question(question, show_answers=not args.no_answers))
+            print(format_question(question, show_answers=args.answers))
             for advice in review_question(question):
                 advice_count += 1
                 print(f"  advice (line {question.line}): {advice}")

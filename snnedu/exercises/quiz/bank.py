@@ -252,21 +252,46 @@ def _text2qti_quiz(text: str, source: str, *, allow_local_images: bool):
     config = Config()
     config["run_code_blocks"] = False
     config["pandoc_mathml"] = False
+    text = text.replace("\r\n", "\n")
+    if not text.endswith("\n"):
+        text += "\n"  # so that text2qti names the line after the end for an unfinished question
     try:
-        return Quiz(text.replace("\r\n", "\n"), config=config, source_name=source)
+        return Quiz(text, config=config, source_name=source)
     except Text2qtiError as error:
-        raise _format_error(str(error), source) from None
+        raise _format_error(str(error), source, text) from None
 
 
 _ERROR_LINE = re.compile(r'^In "?(?P<source>.*?)"? on line (?P<line>\d+):\n(?P<reason>.*)\Z', re.S)
 _SAFE_IMAGE = re.compile(r"!\[[^\[\]\n]*\]\(\s*https?://[^\s()]+\s*\)")
 
 
-def _format_error(message: str, source: str) -> QuizFormatError:
+_QUESTION_START = re.compile(r"^\s*\d+\.\s")
+
+
+def _format_error(message: str, source: str, text: str = "") -> QuizFormatError:
     match = _ERROR_LINE.match(message)
-    if match:
-        return QuizFormatError(source, int(match["line"]), _explain(match["reason"].strip()))
-    return QuizFormatError(source, 0, _explain(message.strip()))
+    if not match:
+        return QuizFormatError(source, 0, _explain(message.strip()))
+    line, reason = int(match["line"]), match["reason"].strip()
+    lines = text.replace("\r\n", "\n").split("\n")
+    if text.endswith("\n"):
+        lines.pop()
+    if reason.startswith("Question must"):
+        # text2qti completes a question when the next one starts (or the file ends), so it
+        # names the line after the question: point at the start of the question itself.
+        above = next(
+            (
+                n
+                for n in range(min(line - 1, len(lines)), 0, -1)
+                if _QUESTION_START.match(lines[n - 1])
+            ),
+            0,
+        )
+        if above:
+            line = above
+            reason += " — in the question that starts on this line"
+    line = min(line, len(lines)) if lines else line
+    return QuizFormatError(source, line, _explain(reason))
 
 
 def _explain(reason: str) -> str:
@@ -280,9 +305,6 @@ def _explain(reason: str) -> str:
         "Missing whitespace": "put a space after the marker, e.g. '1. ' or '*a) '",
         "Code execution": "quiz text is never run; remove the code block's '.run' attribute",
     }
-    if reason.startswith("Question must"):
-        # text2qti completes a question when the next one starts, so the line is that one's.
-        reason += " — in the question just above this line"
     for start, tip in tips.items():
         if reason.startswith(start):
             return f"{reason} ({tip})"
