@@ -174,6 +174,21 @@ def test_lecture_banks_are_assessment_banks_in_the_instructors_folder():
     assert {p.stem for p in list_banks()} >= set(LECTURE_BANKS)
 
 
+def test_an_assessment_bank_runs_in_assessment_mode_unless_told_otherwise():
+    import io
+
+    from snnedu.exercises.quiz.terminal import run_terminal_quiz
+    from snnedu.widgets.quiz import quiz_panel
+
+    bank = load_bank("L7_spiking_networks")
+    assert quiz_panel(bank).session.mode == "assessment"
+    assert quiz_panel(bank, mode="practice").session.mode == "practice"
+    assert quiz_panel("nb01_membrane").session.mode == "practice"
+    out = io.StringIO()
+    session = run_terminal_quiz(bank, stdin=io.StringIO("q\n"), stdout=out)
+    assert session.mode == "assessment" and "assessment mode" in out.getvalue()
+
+
 def _course_texts(folder: Path) -> dict[str, str]:
     return {
         str(p.relative_to(folder)): p.read_text(encoding="utf-8")

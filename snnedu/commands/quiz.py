@@ -33,8 +33,9 @@ def register(parser) -> None:
     run.add_argument(
         "--mode",
         choices=("practice", "assessment"),
-        default="practice",
-        help="practice: feedback after each answer (default); assessment: at the end",
+        default=None,
+        help="practice: feedback after each answer; assessment: at the end (default: "
+        "assessment for a bank marked for assessment, else practice)",
     )
     run.add_argument("--shuffle", action="store_true", help="shuffle questions and choices")
     run.add_argument("--seed", type=int, default=None, help="seed for --shuffle")

@@ -51,7 +51,7 @@ NEUTRAL = "#57606a"
 def quiz_panel(
     bank: str | Path | Bank,
     *,
-    mode: str = "practice",
+    mode: str | None = None,
     shuffle: bool = False,
     seed: int | None = None,
     student: str = "",
@@ -62,7 +62,8 @@ def quiz_panel(
 
     Parameters
     ----------
-    mode : {"practice", "assessment"}
+    mode : {"practice", "assessment"}, optional
+        Default: "assessment" for a bank marked for assessment, otherwise "practice".
     shuffle : bool
         Shuffle questions and choices with ``np.random.default_rng(seed)``.
     seed : int, optional

@@ -44,7 +44,7 @@ HELP = "Type your answer and press Enter. Enter alone skips a question; 'q' ends
 def run_terminal_quiz(
     bank: Bank,
     *,
-    mode: str = "practice",
+    mode: str | None = None,
     shuffle: bool = False,
     rng: np.random.Generator | None = None,
     student: str = "",
@@ -60,6 +60,7 @@ def run_terminal_quiz(
     stdin = sys.stdin if stdin is None else stdin
     stdout = sys.stdout if stdout is None else stdout
     session = QuizSession(bank, mode=mode, shuffle=shuffle, rng=rng, student=student)
+    mode = session.mode  # the bank decides when no mode is given
     total = len(session.questions)
 
     def say(text: str = "") -> None:
