@@ -156,6 +156,14 @@ def test_a_file_whose_bank_is_not_found_gets_no_score(tmp_path):
     path = _save(bank, tmp_path, correct_response)
     (row,) = collect_results([path])
     assert row["score"] == "" and "not found" in row["check"]
+    # a bank named by a path in the student's file is never read
+    elsewhere = tmp_path / "answers_everything_right.txt"
+    elsewhere.write_text(BANK, encoding="utf-8")
+    record = json.loads(path.read_text(encoding="utf-8"))
+    record["bank"] = str(elsewhere)
+    path.write_text(json.dumps(record), encoding="utf-8")
+    (row,) = collect_results([path])
+    assert row["score"] == "" and "not found" in row["check"]
 
 
 # --------------------------------------------------------------------------- assessment banks

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -203,7 +204,9 @@ def collect_results(
         record = load_results(path)
         name = record["bank"]
         bank = banks.get(name)
-        if bank is None and name != "<string>":
+        # a course bank's plain name only: the file is the student's, the paths are not
+        plain_name = re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", name) and ".." not in name
+        if bank is None and plain_name:
             try:
                 bank = banks[name] = load_bank(name)
             except (FileNotFoundError, ValueError):
