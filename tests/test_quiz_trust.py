@@ -169,6 +169,15 @@ def test_a_file_whose_bank_is_not_found_gets_no_score(tmp_path):
 # --------------------------------------------------------------------------- assessment banks
 
 
+def test_quiz_list_says_which_banks_are_for_assessment(capsys):
+    from snnedu.cli import main
+
+    assert main(["quiz", "list"]) == 0
+    lines = {line.split()[0]: line for line in capsys.readouterr().out.splitlines()}
+    assert all(" assessment " in lines[name] for name in LECTURE_BANKS)
+    assert " self-study " in lines["nb01_membrane"]
+
+
 def test_lecture_banks_are_assessment_banks_in_the_instructors_folder():
     for name in LECTURE_BANKS:
         bank = load_bank(name)

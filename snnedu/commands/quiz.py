@@ -109,7 +109,8 @@ def _list(args) -> int:
     for path in list_banks():
         try:
             bank = load_bank(path)
-            print(f"{path.stem:24s} {len(bank.questions):3d} questions  {bank.title}")
+            use = "assessment" if bank.assessment else "self-study"
+            print(f"{path.stem:24s} {len(bank.questions):3d} questions  {use:10s}  {bank.title}")
         except ValueError as error:
             print(f"{path.stem:24s}   invalid: {error}")
     return 0
