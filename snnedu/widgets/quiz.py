@@ -10,8 +10,10 @@ is recorded in a :class:`~snnedu.exercises.quiz.QuizSession`; *Finish* shows a s
 saves the results file a student can hand in (``snnedu quiz collect`` gathers them).
 
 Two modes: ``"practice"`` (feedback at once, retries allowed, each question scores on its
-first try, running score) and ``"assessment"`` (answers recorded silently and changeable until
-*Finish*; then the score, the right answers and the feedback). ``shuffle=True`` shuffles the
+first try, running score; a wrong answer's worked feedback waits for the third try or for *Show
+answer*) and ``"assessment"`` (answers recorded silently and changeable until *Finish*; then
+the score, the right answers and the feedback). A bank marked for assessment opens in
+assessment mode unless another mode is asked for. ``shuffle=True`` shuffles the
 questions and their choices with ``np.random.default_rng(seed)``.
 
 Quiz text is untrusted: every piece of it is HTML-escaped before display (a question holding
