@@ -245,3 +245,23 @@ def test_the_wheel_ships_no_assessment_bank_and_no_assignment(tmp_path):
     assert "snnedu/_course/notebooks/01_membrane_equilibria.ipynb" in course
     assert not [n for n in names if "assignments/" in n or "assessment_quizzes" in n]
     assert not [n for n, text in banks.items() if ASSESSMENT_MARKER in text]
+
+
+def test_collect_grades_the_class_when_one_file_is_damaged(tmp_path, capsys):
+    from snnedu.cli import main
+
+    bank = parse_bank(BANK, "trust.txt")
+    bank_file = tmp_path / "trust.txt"
+    bank_file.write_text(BANK, encoding="utf-8")
+    good = _save(bank, tmp_path, correct_response, name="ada")
+    damaged = tmp_path / "alan.json"
+    damaged.write_text("{not json", encoding="utf-8")
+    out = tmp_path / "grades.csv"
+    code = main(
+        ["quiz", "collect", str(good), str(damaged), "-o", str(out), "--bank", str(bank_file)]
+    )
+    assert code == 1
+    err = capsys.readouterr().err
+    assert err.count("not graded:") == 1 and "alan.json" in err
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 2 and lines[1].startswith("ada,trust,")

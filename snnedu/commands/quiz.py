@@ -190,10 +190,17 @@ def _collect(args) -> int:
     from snnedu.exercises.quiz import collect_results, load_bank, write_grades_csv
 
     banks = {bank.name: bank for bank in map(load_bank, args.bank)}
-    rows = collect_results(args.results, banks=banks, mode=args.mode)
+    rows, unreadable = [], []
+    for path in args.results:  # one damaged file must not stop the class's grades
+        try:
+            rows.extend(collect_results([path], banks=banks, mode=args.mode))
+        except ValueError as error:
+            unreadable.append(str(error))
     write_grades_csv(rows, args.output)
     flagged = [row for row in rows if row["check"] != "regraded"]
     print(f"wrote {args.output}: {len(rows)} results")
     for row in flagged:
         print(f"  note: {row['file']}: {row['check']}", file=sys.stderr)
-    return 0
+    for reason in unreadable:
+        print(f"  not graded: {reason}", file=sys.stderr)
+    return 1 if unreadable else 0
