@@ -37,6 +37,32 @@ def test_names_imported_into_the_students_namespace_are_blocked_too():
     assert namespace["my_rate"](np.array([300.0]), lif.LIFParams())[0] > 0
 
 
+def test_targets_captured_in_default_arguments_and_closures_are_blocked_too():
+    def with_default(i, p, rate=lif.lif_rate_hz):
+        return rate(i, p)
+
+    def with_keyword(i, p, *, rate=lif.lif_rate_hz):
+        return rate(i, p)
+
+    def make_closure():
+        rate = lif.lif_rate_hz
+
+        def closure(i, p):
+            return rate(i, p)
+
+        return closure
+
+    namespace = {"a": with_default, "b": with_keyword, "c": make_closure()}
+    currents, params = np.array([300.0]), lif.LIFParams()
+    with forbid(lif.lif_rate_hz, namespace=namespace):
+        for function in namespace.values():
+            with pytest.raises(ForbiddenCallError):
+                function(currents, params)
+    expected = lif.lif_rate_hz(currents, params)
+    for function in namespace.values():
+        assert np.array_equal(function(currents, params), expected)
+
+
 def test_the_students_own_code_runs_normally_under_the_guard():
     def own_nernst(c_out, c_in):
         return membrane.thermal_voltage(37.0) * np.log(c_out / c_in)

@@ -4,8 +4,9 @@ An assignment's hidden test compares the student's function with the snnedu func
 computes the same quantity (the *oracle*). Without a guard, a student could return the
 oracle's result and pass. :func:`forbid` replaces the oracle, for the duration of the graded
 call, by a stand-in that raises :class:`ForbiddenCallError` — in the module that defines it,
-in every loaded ``snnedu`` module that re-exports it, and under any name in the student's
-namespace that holds it (``from snnedu.models.lif import lif_rate_hz as f``):
+in every loaded ``snnedu`` module that re-exports it, under any name in the student's
+namespace that holds it (``from snnedu.models.lif import lif_rate_hz as f``), and in the
+default arguments and closures of the student's functions (``def rate(i, f=lif.lif_rate_hz)``):
 
 >>> import numpy as np
 >>> from snnedu.models import lif
@@ -29,6 +30,7 @@ import contextlib
 import functools
 import importlib
 import sys
+import types
 from collections.abc import Callable, Iterator, MutableMapping
 
 __all__ = ["ForbiddenCallError", "forbid"]
@@ -90,7 +92,8 @@ def forbid(*targets, namespace: MutableMapping | None = None) -> Iterator[None]:
         (``lif.lif_rate_hz``) or as dotted names (``"snnedu.models.lif.lif_rate_hz"``).
     namespace : dict, optional
         The student's namespace (``globals()`` in a notebook): every name in it bound to one
-        of the targets is blocked too.
+        of the targets is blocked too, and so are the targets held in the default arguments
+        and closures of the functions defined in it.
     """
     if not targets:
         raise ValueError("forbid needs at least one function to block")
@@ -107,16 +110,49 @@ def forbid(*targets, namespace: MutableMapping | None = None) -> Iterator[None]:
                 if id(value) in originals and value is originals[id(value)][1]:
                     saved.append((module, name, value))
                     setattr(module, name, blockers[id(value)])
-        # names in the student's namespace
+        # names in the student's namespace, and what its functions captured
         if namespace is not None:
             for name, value in list(namespace.items()):
                 if id(value) in originals and value is originals[id(value)][1]:
                     saved.append((namespace, name, value))
                     namespace[name] = blockers[id(value)]
+                elif isinstance(value, types.FunctionType):
+                    _block_captured(value, originals, blockers, saved)
         yield
     finally:
         for holder, name, value in reversed(saved):
             if isinstance(holder, MutableMapping):
                 holder[name] = value
+            elif isinstance(holder, types.CellType):
+                holder.cell_contents = value
             else:
                 setattr(holder, name, value)
+
+
+def _block_captured(function: types.FunctionType, originals, blockers, saved) -> None:
+    """Block the targets in ``function``'s default arguments and closure cells."""
+
+    def is_target(value) -> bool:
+        return id(value) in originals and value is originals[id(value)][1]
+
+    defaults = function.__defaults__ or ()
+    if any(is_target(value) for value in defaults):
+        saved.append((function, "__defaults__", defaults))
+        function.__defaults__ = tuple(
+            blockers[id(value)] if is_target(value) else value for value in defaults
+        )
+    kwdefaults = function.__kwdefaults__ or {}
+    if any(is_target(value) for value in kwdefaults.values()):
+        saved.append((function, "__kwdefaults__", dict(kwdefaults)))
+        function.__kwdefaults__ = {
+            key: blockers[id(value)] if is_target(value) else value
+            for key, value in kwdefaults.items()
+        }
+    for cell in function.__closure__ or ():
+        try:
+            value = cell.cell_contents
+        except ValueError:  # an empty cell
+            continue
+        if is_target(value):
+            saved.append((cell, "cell_contents", value))
+            cell.cell_contents = blockers[id(value)]
