@@ -7,7 +7,9 @@ snnedu assignments autograde COURSE ASSIGNMENT --submissions FOLDER
 snnedu assignments export COURSE [--to FILE]     every grade in one CSV file
 
 COURSE is an nbgrader course folder (default ./snnedu-assignments); the `nbgrader` command
-works in it too. Needs the instructor extras: pip install "snnedu[instructor]".
+works in it too. A hand-in that cannot be graded is reported in one line (student, reason) and
+the others are graded; the exit status is then 1. Needs the instructor extras, installed from
+a checkout of snnedu: pip install -e ".[instructor]"
 """
 
 from __future__ import annotations
@@ -100,17 +102,26 @@ def _autograde(args) -> int:
     from snnedu.exercises import assignments
 
     def run():
+        failures = []
         if args.submissions:
             collected = assignments.collect_submissions(
                 args.course, args.assignment, args.submissions
             )
-            print(f"collected {len(collected)} submission(s) of {args.assignment}")
-        scores = assignments.autograde(args.course, args.assignment, args.students)
-        if not scores:
+            print(f"collected {len(collected.students)} submission(s) of {args.assignment}")
+            failures += collected.failures
+        failed = {failure.student for failure in failures}
+        students = args.students
+        if students is not None:
+            students = [student for student in students if student not in failed]
+        result = assignments.autograde(args.course, args.assignment, students)
+        failures += result.failures
+        if not result.scores and not failures:
             print(f"no submissions of {args.assignment} in {args.course}/submitted")
-        for score in scores:
+        for score in result.scores:
             print(f"{score.student:<24} {score.score:g} / {score.max_score:g}")
-        return 0
+        for failure in failures:
+            print(f"{failure.student:<24} not graded: {failure.reason}")
+        return 1 if failures else 0
 
     return _guarded(run)
 

@@ -8,21 +8,30 @@ configuration of their own:
 1. :func:`setup_course` makes a course folder (``source/<assignment>/``, ``nbgrader_config.py``);
 2. :func:`generate_student_versions` writes the student versions to ``release/`` (solutions and
    hidden tests removed) — hand these out;
-3. :func:`collect_submissions` copies the students' notebooks into ``submitted/``;
-4. :func:`autograde` runs them and records the scores in ``gradebook.db``;
-5. :func:`export_grades` writes the grades to a CSV file.
+3. :func:`collect_submissions` copies the students' notebooks into ``submitted/`` (a file that
+   is not a notebook is reported, not copied);
+4. :func:`autograde` runs them and records the scores in ``gradebook.db``; a submission that
+   cannot be graded is reported in one line and the others are graded all the same;
+5. :func:`export_grades` writes the grades to a CSV file ("not submitted" where there is none).
 
-nbgrader is an optional dependency (``pip install "snnedu[instructor]"``); this module imports it
-only when a function needs it. The same steps from a terminal: ``snnedu assignments --help``.
+The graded tests run each student's function with the package function it is compared with
+switched off (:mod:`snnedu.exercises.grading`), so calling that function earns nothing.
+
+nbgrader is an optional dependency (from a checkout: ``pip install -e ".[instructor]"``); this
+module imports it only when a function needs it. The same steps from a terminal:
+``snnedu assignments --help``.
 """
 
 from __future__ import annotations
 
 import contextlib
+import csv
 import json
 import os
+import re
 import shutil
 import sys
+import warnings
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import NamedTuple
@@ -34,6 +43,12 @@ COURSE_ID = "snnedu"
 
 CELL_TIMEOUT_S = 120
 """Longest a single cell may run while autograding [s] (nbgrader's default is 30 s)."""
+
+INSTALL_INSTRUCTOR = 'pip install -e ".[instructor]"'
+"""How to install the instructor extras (nbgrader), run in a checkout of snnedu."""
+
+NOT_SUBMITTED = "not submitted"
+"""What :func:`export_grades` writes in the score column of a missing submission."""
 
 _CONFIG = '''\
 """nbgrader configuration of this course folder (written by snnedu)."""
@@ -51,7 +66,7 @@ class NbgraderMissingError(ImportError):
     def __init__(self) -> None:
         super().__init__(
             "the assignment tools need nbgrader, which is not installed; install the "
-            'instructor extras with: pip install "snnedu[instructor]"'
+            f"instructor extras, in your checkout of snnedu, with: {INSTALL_INSTRUCTOR}"
         )
 
 
@@ -65,6 +80,27 @@ class Score(NamedTuple):
     student: str
     score: float  # points earned
     max_score: float  # points available
+
+
+class Failure(NamedTuple):
+    """A submission that could not be collected or graded."""
+
+    student: str
+    reason: str  # one line: what was wrong and what to do
+
+
+class Collected(NamedTuple):
+    """What :func:`collect_submissions` copied, and what it could not."""
+
+    students: list[str]
+    failures: list[Failure]
+
+
+class Autograded(NamedTuple):
+    """What :func:`autograde` graded, and whom it could not."""
+
+    scores: list[Score]
+    failures: list[Failure]
 
 
 def assignments_folder() -> Path:
@@ -167,19 +203,22 @@ def generate_student_versions(
     names = _select(assignments, _course_assignments(course_dir))
     written = []
     for name in names:
-        with _scripts_on_path():
+        with _scripts_on_path(), _quiet_nbgrader():
             result = api.generate_assignment(name)
         _require_success(result, f"generating {name}")
         written += sorted((Path(api.coursedir.root) / "release" / name).glob("*.ipynb"))
     return written
 
 
-def collect_submissions(course_dir: str | Path, assignment: str, folder: str | Path) -> list[str]:
+def collect_submissions(course_dir: str | Path, assignment: str, folder: str | Path) -> Collected:
     """Copy students' notebooks from ``folder`` into ``course_dir/submitted`` for grading.
 
     ``folder`` holds either one sub-folder per student (named by the student id, with the
     student's notebooks inside: nbgrader's own layout) or, for a one-notebook assignment, one
-    notebook per student named ``<student id>.ipynb``. Returns the student ids collected.
+    notebook per student named ``<student id>.ipynb``. A student's earlier copy in
+    ``submitted/`` is replaced by what is in ``folder`` now. Whatever cannot be collected (a
+    file that is not a notebook, a folder without one) is reported in ``failures`` and copied
+    nowhere, so it cannot block the grading of the others.
     """
     course_dir = Path(course_dir).expanduser().resolve()
     folder = Path(folder)
@@ -188,43 +227,63 @@ def collect_submissions(course_dir: str | Path, assignment: str, folder: str | P
     notebooks = sorted(p.name for p in (course_dir / "source" / assignment).glob("*.ipynb"))
     if not notebooks:
         raise ValueError(
-            f"assignment {assignment!r} is not in the course folder {course_dir}; "
-            "run setup_course first"
+            f"assignment {assignment!r} is not in the course folder {course_dir}; add it with: "
+            f"snnedu assignments generate {course_dir} -a {assignment}"
         )
-    students = []
+    students: list[str] = []
+    failures: list[Failure] = []
     for entry in sorted(folder.iterdir()):
         if entry.name.startswith("."):
             continue
-        target = course_dir / "submitted" / entry.stem / assignment
         if entry.is_dir():
+            student = entry.name
             files = sorted(entry.glob("*.ipynb"))
             if not files:
+                failures.append(Failure(student, f"no notebook (.ipynb) in {entry}"))
                 continue
-            target.mkdir(parents=True, exist_ok=True)
-            for path in files:
-                shutil.copy2(path, target / path.name)
+            if len(notebooks) == 1 and len(files) == 1:
+                copies = {files[0]: notebooks[0]}  # one notebook, whatever its name
+            else:
+                copies = {path: path.name for path in files}
         elif entry.suffix == ".ipynb":
+            student = entry.stem
             if len(notebooks) != 1:
-                raise ValueError(
-                    f"{entry} is a single notebook, but {assignment!r} has {len(notebooks)} "
-                    "notebooks; give one folder per student instead"
+                failures.append(
+                    Failure(
+                        student,
+                        f"{entry.name} is a single notebook, but {assignment!r} has "
+                        f"{len(notebooks)} notebooks; hand in a folder {student}/ with all of them",
+                    )
                 )
-            target.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(entry, target / notebooks[0])
+                continue
+            copies = {entry: notebooks[0]}
         else:
+            failures.append(Failure(entry.name, "not a notebook (.ipynb); not collected"))
             continue
-        students.append(entry.stem)
-    return students
+        target = course_dir / "submitted" / student / assignment
+        problems = [problem for path in copies if (problem := _notebook_problem(path))]
+        if target.exists():
+            shutil.rmtree(target)  # replaced by this hand-in (or removed, if it is broken)
+        if problems:
+            failures.append(Failure(student, problems[0]))
+            continue
+        target.mkdir(parents=True)
+        for path, name in copies.items():
+            shutil.copy2(path, target / name)
+        students.append(student)
+    return Collected(students, failures)
 
 
 def autograde(
     course_dir: str | Path, assignment: str, students: Iterable[str] | None = None
-) -> list[Score]:
-    """Autograde the submissions of ``assignment`` and return each student's score.
+) -> Autograded:
+    """Autograde the submissions of ``assignment``: each student's score, and who failed.
 
     nbgrader restores the test cells (and hidden tests) from the gradebook, runs each
     notebook top to bottom (a cell that raises simply earns no points) and stores the scores
-    in ``course_dir/gradebook.db``; the graded notebooks go to ``autograded/``.
+    in ``course_dir/gradebook.db``; the graded notebooks go to ``autograded/``. A submission
+    that cannot be graded at all (not a notebook, missing) is reported in ``failures`` with
+    a one-line reason; everyone else is graded.
 
     Parameters
     ----------
@@ -235,12 +294,31 @@ def autograde(
     root = Path(api.coursedir.root)
     if students is None:
         students = sorted(p.parent.name for p in (root / "submitted").glob(f"*/{assignment}"))
-    students = list(students)
+    graded: list[str] = []
+    failures: list[Failure] = []
     for student in students:
-        with _scripts_on_path():
+        submission = root / "submitted" / student / assignment
+        notebooks = sorted(submission.glob("*.ipynb"))
+        if not notebooks:
+            failures.append(
+                Failure(
+                    student,
+                    f"no submission in {submission}; collect it with: snnedu assignments "
+                    f"autograde {root} {assignment} --submissions FOLDER",
+                )
+            )
+            continue
+        problems = [problem for path in notebooks if (problem := _notebook_problem(path))]
+        if problems:
+            failures.append(Failure(student, f"{problems[0]} (in {submission})"))
+            continue
+        with _scripts_on_path(), _quiet_nbgrader():
             result = api.autograde(assignment, student)
-        _require_success(result, f"autograding {assignment} for {student}")
-    return scores(course_dir, assignment, students)
+        if result.get("success", False):
+            graded.append(student)
+        else:
+            failures.append(Failure(student, _one_line(result)))
+    return Autograded(scores(course_dir, assignment, graded), failures)
 
 
 def scores(
@@ -250,7 +328,7 @@ def scores(
     from nbgrader.api import Gradebook, MissingEntry
 
     api = _api(course_dir)
-    with _scripts_on_path():
+    with _scripts_on_path(), _quiet_nbgrader():
         gradebook = Gradebook(api.coursedir.db_url, COURSE_ID)
     try:
         if students is None:
@@ -262,7 +340,8 @@ def scores(
                 submission = gradebook.find_submission(assignment, student)
             except MissingEntry as error:
                 raise ValueError(
-                    f"{student!r} has no graded submission of {assignment!r}; autograde first"
+                    f"{student!r} has no graded submission of {assignment!r}; grade it with: "
+                    f"snnedu assignments autograde {api.coursedir.root} {assignment}"
                 ) from error
             result.append(Score(student, float(submission.score), float(submission.max_score)))
         return result
@@ -270,25 +349,73 @@ def scores(
         gradebook.close()
 
 
+EXPORT_COLUMNS = (
+    "assignment",
+    "duedate",
+    "timestamp",
+    "student_id",
+    "last_name",
+    "first_name",
+    "email",
+    "raw_score",
+    "late_submission_penalty",
+    "score",
+    "max_score",
+)
+"""The columns of :func:`export_grades` (nbgrader's own CSV export)."""
+
+
 def export_grades(course_dir: str | Path, path: str | Path | None = None) -> Path:
     """Write every student's grade in every assignment to a CSV file and return its path.
 
-    One row per (assignment, student) with nbgrader's columns (``assignment, duedate,
-    timestamp, student_id, last_name, first_name, email, raw_score, late_submission_penalty,
-    score, max_score``); a student with no submission scores 0. Default path:
-    ``course_dir/grades.csv``.
+    One row per (assignment, student) with nbgrader's columns (:data:`EXPORT_COLUMNS`). A
+    student with no graded submission of an assignment gets ``not submitted`` in the score
+    column (and empty raw score and penalty), not a 0 that looks like a graded result.
+    Default path: ``course_dir/grades.csv``.
     """
-    from nbgrader.api import Gradebook
-    from nbgrader.plugins.export import CsvExportPlugin
+    from nbgrader.api import Gradebook, MissingEntry
 
     api = _api(course_dir)
     path = Path(api.coursedir.root) / "grades.csv" if path is None else Path(path)
-    with _scripts_on_path():
+    with _scripts_on_path(), _quiet_nbgrader():
         gradebook = Gradebook(api.coursedir.db_url, COURSE_ID)
     try:
-        CsvExportPlugin(to=str(path)).export(gradebook)
+        rows = []
+        for assignment in gradebook.assignments:
+            for student in gradebook.students:
+                row = {
+                    "assignment": assignment.name,
+                    "duedate": assignment.duedate,
+                    "student_id": student.id,
+                    "last_name": student.last_name,
+                    "first_name": student.first_name,
+                    "email": student.email,
+                    "max_score": assignment.max_score,
+                }
+                try:
+                    submission = gradebook.find_submission(assignment.name, student.id)
+                except MissingEntry:
+                    row.update(score=NOT_SUBMITTED)
+                else:
+                    penalty = submission.late_submission_penalty or 0.0
+                    row.update(
+                        timestamp=submission.timestamp,
+                        raw_score=submission.score,
+                        late_submission_penalty=penalty,
+                        score=max(0.0, submission.score - penalty),
+                    )
+                rows.append(
+                    {
+                        key: "" if row.get(key) is None else row.get(key, "")
+                        for key in EXPORT_COLUMNS
+                    }
+                )
     finally:
         gradebook.close()
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=EXPORT_COLUMNS)
+        writer.writeheader()
+        writer.writerows(rows)
     return path
 
 
@@ -302,14 +429,22 @@ def _api(course_dir: str | Path):
     root = Path(course_dir).expanduser().resolve()
     if not (root / "source").is_dir():
         raise FileNotFoundError(
-            f"{root} is not a course folder (no source/ in it); create one with "
-            "setup_course (snnedu assignments generate DIR)"
+            f"{root} is not a course folder (no source/ in it); create one with: "
+            f"snnedu assignments generate {root}"
         )
     config = Config()
     config.CourseDirectory.root = str(root)
     config.CourseDirectory.course_id = COURSE_ID
     config.Execute.timeout = CELL_TIMEOUT_S
     config.NbGraderAPI.log_level = "WARN"
+    # The grading kernel logs a warning that it talks over local TCP without encryption, once
+    # per student, in front of the scores. The kernel runs on this machine for this process
+    # only, so that warning tells an instructor nothing: the kernel logs errors only.
+    # (nbgrader's own default argument, the in-memory history file, is kept.)
+    config.Execute.extra_arguments = [
+        "--HistoryManager.hist_file=:memory:",
+        "--IPKernelApp.log_level=ERROR",
+    ]
     # nbgrader's shared-server exchange is not used here, but the API checks that its root is a
     # writable folder when it starts; the course folder is one, so nothing is looked up in /srv.
     config.Exchange.root = str(root)
@@ -330,6 +465,60 @@ def _scripts_on_path() -> Iterator[None]:
         yield
     finally:
         os.environ["PATH"] = old
+
+
+@contextlib.contextmanager
+def _quiet_nbgrader() -> Iterator[None]:
+    """Hide the SQLAlchemy warnings nbgrader's gradebook raises on every autograde.
+
+    nbgrader (0.9) builds submissions and notebooks before adding them to the database
+    session, and SQLAlchemy 2 warns "Object of type <SubmittedAssignment> not in session, add
+    operation along ... will not proceed" three times per student; the records are added
+    right after, so the grades are complete. Only that message is hidden.
+    """
+    try:
+        from sqlalchemy.exc import SAWarning
+    except ImportError:  # pragma: no cover - nbgrader depends on SQLAlchemy
+        yield
+        return
+    with warnings.catch_warnings():
+        warnings.filterwarnings(
+            "ignore", message=r"Object of type <\w+> not in session", category=SAWarning
+        )
+        yield
+
+
+def _notebook_problem(path: Path) -> str | None:
+    """Why ``path`` is not a readable Jupyter notebook (None if it is one)."""
+    import nbformat
+
+    try:
+        notebook = nbformat.read(path, as_version=4)
+        nbformat.validate(notebook)
+    except Exception as error:  # any reason nbformat gives: not JSON, not a notebook, ...
+        detail = str(error).strip().splitlines()[0] if str(error).strip() else ""
+        detail = detail if len(detail) <= 80 else detail[:77] + "..."
+        return f"{path.name} is not a Jupyter notebook ({type(error).__name__}: {detail})"
+    return None
+
+
+_EXCEPTION_LINE = re.compile(r"^\s*(?:[\w.]+\.)?(\w+(?:Error|Exception)): (.+)$")
+
+
+def _one_line(result: dict) -> str:
+    """The most telling line of a failed nbgrader step's log and traceback."""
+    text = "\n".join(filter(None, (result.get("log"), result.get("error"))))
+    found = [
+        f"{match[1]}: {match[2].strip()}"
+        for line in text.splitlines()
+        if (match := _EXCEPTION_LINE.match(line)) and match[1] != "NbGraderException"
+    ]
+    if found:
+        line = found[-1]
+    else:
+        lines = [line.strip() for line in text.splitlines() if line.strip()]
+        line = lines[-1] if lines else "nbgrader failed without a message"
+    return line if len(line) <= 200 else line[:197] + "..."
 
 
 def _course_assignments(course_dir: str | Path) -> list[str]:
