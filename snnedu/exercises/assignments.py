@@ -118,7 +118,11 @@ def list_assignments(folder: str | Path | None = None) -> list[str]:
     """
     folder = assignments_folder() if folder is None else Path(folder)
     if not folder.is_dir():
-        raise FileNotFoundError(f"no assignments folder at {folder}")
+        raise FileNotFoundError(
+            f"no assignments folder at {folder}. The assignments hold their solutions, so the "
+            "installed package does not ship them: instructors work from a checkout of snnedu "
+            '(pip install -e ".[instructor]" there), or pass the folder of their own copy.'
+        )
     return sorted(
         path.name
         for path in folder.iterdir()
