@@ -37,7 +37,17 @@ ASSESSMENT_MARKER = "% snnedu: assessment"
 
 
 class QuizFormatError(ValueError):
-    """A bank text2qti cannot read; ``source`` and ``line`` say where (``line`` 0 if unknown)."""
+    """A bank text2qti cannot read; the message is ``"<source>, line <line>: <reason>"``.
+
+    Parameters
+    ----------
+    source : str
+        The bank's path, or ``"<string>"``; kept as ``error.source``.
+    line : int
+        The line at fault, from 1 (0 if unknown); kept as ``error.line``.
+    reason : str
+        What is wrong and, for common mistakes, how to fix it; kept as ``error.reason``.
+    """
 
     def __init__(self, source: str, line: int, reason: str):
         self.source = source
@@ -81,9 +91,12 @@ class Question(NamedTuple):
 
     @property
     def fingerprint(self) -> str:
-        """Fingerprint of what a student sees (kind, text, choices in the bank's order), not of
-        the key: a results file records it so that answers are regraded against the same
-        question even after the bank's keys or other questions were edited."""
+        """Fingerprint of what a student sees (kind, text, choices), not of the key.
+
+        A results file records it so that answers are regraded against the same question even
+        after the bank's keys or other questions were edited. 16 hex digits of a SHA-256 over
+        the kind, the text and the choices' texts in the bank's order.
+        """
         seen = json.dumps([self.kind, self.text, [c.text for c in self.choices]])
         return hashlib.sha256(seen.encode("utf-8")).hexdigest()[:16]
 
@@ -114,11 +127,13 @@ class Bank(NamedTuple):
 
 
 def is_assessment_text(text: str) -> bool:
-    """Whether a bank's text carries the assessment marker (a line of its own).
+    r"""Tell whether a bank's text carries the assessment marker (a line of its own).
 
-    >>> is_assessment_text("% snnedu: assessment\\nQuiz title: Test\\n")
+    The marker is :data:`ASSESSMENT_MARKER`; extra spaces inside or around it are allowed.
+
+    >>> is_assessment_text("% snnedu: assessment\nQuiz title: Test\n")
     True
-    >>> is_assessment_text("Quiz title: Practice\\n")
+    >>> is_assessment_text("Quiz title: Practice\n")
     False
     """
     marker = " ".join(ASSESSMENT_MARKER.split())
@@ -126,7 +141,11 @@ def is_assessment_text(text: str) -> bool:
 
 
 def is_assessment_bank(path: str | Path) -> bool:
-    """Whether the bank file at ``path`` is marked for assessment (``% snnedu: assessment``)."""
+    """Tell whether the bank file at ``path`` is marked for assessment.
+
+    A file that cannot be read as text counts as not marked (False), so that listing a
+    folder never fails on a stray file.
+    """
     try:
         return is_assessment_text(Path(path).read_text(encoding="utf-8-sig"))
     except (OSError, UnicodeDecodeError):
@@ -147,10 +166,18 @@ def parse_bank(text: str, source: str = "<string>", *, allow_local_images: bool 
         because a question written by someone else could name any file; web images
         (``https://…``) are always allowed.
 
+    Returns
+    -------
+    Bank
+        The questions in the bank's order, numbered from 1; ``name`` is the file's stem.
+
     Raises
     ------
     QuizFormatError
-        If text2qti rejects the text; the message names the source and line.
+        If text2qti rejects the text, the bank has no questions or it names a local image;
+        the message names the source and line.
+    TypeError
+        If ``text`` is not a ``str``.
     """
     quiz = _text2qti_quiz(text, source, allow_local_images=allow_local_images)
     from text2qti.quiz import GroupEnd, GroupStart
@@ -182,7 +209,27 @@ def parse_bank(text: str, source: str = "<string>", *, allow_local_images: bool 
 
 
 def load_bank(bank: str | Path, *, allow_local_images: bool = False) -> Bank:
-    """Load a bank by name (``"nb02_hodgkin_huxley"``, a bank of the course) or by path."""
+    """Load a bank by name (``"nb02_hodgkin_huxley"``, a bank of the course) or by path.
+
+    Parameters
+    ----------
+    bank : str or Path
+        A course bank's name (see :func:`list_banks`) or the path of a bank file.
+    allow_local_images : bool
+        As in :func:`parse_bank`: only for banks you trust.
+
+    Returns
+    -------
+    Bank
+        The parsed bank; its ``source`` is the file's path.
+
+    Raises
+    ------
+    FileNotFoundError
+        If no such file or course bank exists (the message lists the course's banks).
+    QuizFormatError
+        If the file is not UTF-8 text or text2qti rejects it (file and line named).
+    """
     path = resolve_bank(bank)
     try:
         text = path.read_text(encoding="utf-8-sig")
@@ -192,8 +239,18 @@ def load_bank(bank: str | Path, *, allow_local_images: bool = False) -> Bank:
 
 
 def resolve_bank(bank: str | Path) -> Path:
-    """The file of a bank given by path or by name among the course's banks
-    (``exercises/quizzes``, and ``exercises/assessment_quizzes`` in an instructor's checkout)."""
+    """Find the file of a bank given by path or by name among the course's banks.
+
+    A name without a suffix or folder (``"nb02_hodgkin_huxley"``) is looked up as
+    ``<name>.txt`` in ``exercises/quizzes``, then in ``exercises/assessment_quizzes`` (which
+    exists only in an instructor's checkout); an existing file is used as it is.
+
+    Raises
+    ------
+    FileNotFoundError
+        If neither a file nor a course bank of that name exists; the message lists the
+        course's banks.
+    """
     path = Path(bank).expanduser()
     if path.is_file():
         return path
@@ -211,21 +268,21 @@ def resolve_bank(bank: str | Path) -> Path:
 
 
 def quiz_folder() -> Path:
-    """The course's folder of self-study quiz banks (the ones a student gets)."""
+    """Return the course's folder of self-study quiz banks (the ones a student gets)."""
     from snnedu.course import course_root
 
     return course_root() / "exercises" / "quizzes"
 
 
 def assessment_folder() -> Path:
-    """The folder of assessment banks; it exists only in an instructor's checkout."""
+    """Return the folder of assessment banks; it exists only in an instructor's checkout."""
     from snnedu.course import course_root
 
     return course_root() / "exercises" / "assessment_quizzes"
 
 
 def quiz_folders() -> list[Path]:
-    """The folders holding the course's banks that exist here (self-study first)."""
+    """Return the folders of the course's banks that exist here (self-study first)."""
     try:
         folders = [quiz_folder(), assessment_folder()]
     except FileNotFoundError:
@@ -234,12 +291,12 @@ def quiz_folders() -> list[Path]:
 
 
 def list_banks() -> list[Path]:
-    """The course's quiz banks, self-study banks first, each sorted by name."""
+    """List the course's quiz bank files: self-study banks first, each folder sorted by name."""
     return [path for folder in quiz_folders() for path in sorted(folder.glob("*.txt"))]
 
 
 def _text2qti_quiz(text: str, source: str, *, allow_local_images: bool):
-    """text2qti's own ``Quiz`` for ``text``; its errors become :class:`QuizFormatError`."""
+    """Build text2qti's own ``Quiz`` for ``text``; its errors become :class:`QuizFormatError`."""
     from text2qti.config import Config
     from text2qti.err import Text2qtiError
     from text2qti.quiz import Quiz
@@ -269,6 +326,7 @@ _QUESTION_START = re.compile(r"^\s*\d+\.\s")
 
 
 def _format_error(message: str, source: str, text: str = "") -> QuizFormatError:
+    """Turn a text2qti error message into a :class:`QuizFormatError` at the right line."""
     match = _ERROR_LINE.match(message)
     if not match:
         return QuizFormatError(source, 0, _explain(message.strip()))
@@ -295,7 +353,7 @@ def _format_error(message: str, source: str, text: str = "") -> QuizFormatError:
 
 
 def _explain(reason: str) -> str:
-    """text2qti's message, plus what to do for the mistakes students make most."""
+    """Add what to do to text2qti's message, for the mistakes students make most."""
     tips = {
         "Syntax error": "each question starts with '1.', choices with 'a)' / '*a)', "
         "continuation lines are indented to line up with the text above",
@@ -312,6 +370,7 @@ def _explain(reason: str) -> str:
 
 
 def _refuse_local_images(text: str, source: str) -> None:
+    """Raise :class:`QuizFormatError` at the first image that is not a web address."""
     for number, line in enumerate(text.split("\n"), 1):
         if "![" in _SAFE_IMAGE.sub("", line):
             raise QuizFormatError(
@@ -323,6 +382,7 @@ def _refuse_local_images(text: str, source: str) -> None:
 
 
 def _convert_question(item: Any, number: int, group: int) -> Question:
+    """Copy a text2qti question into a :class:`Question`."""
     kind = _TEXT2QTI_KINDS[item.type]
     choices: tuple[Choice, ...] = ()
     answers: tuple[str, ...] = ()
@@ -352,4 +412,5 @@ def _convert_question(item: Any, number: int, group: int) -> Question:
 
 
 def _float_or_none(value: Any) -> float | None:
+    """Convert to float, keeping None."""
     return None if value is None else float(value)

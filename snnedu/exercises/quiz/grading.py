@@ -19,7 +19,7 @@ from snnedu.exercises.quiz.bank import Question
 
 
 class Grade(NamedTuple):
-    """The verdict on one answer."""
+    """The verdict on one answer: whether it is right, the points earned, the feedback."""
 
     correct: bool | None  # None: not auto-graded
     points: float
@@ -31,6 +31,7 @@ REVEAL_AFTER = 3
 """Wrong tries after which the worked answer (the bank's feedback) is shown in practice."""
 
 TRY_AGAIN = "Check your working and try again."
+"""What a wrong try in practice says while the worked answer is still held back."""
 
 
 def grade(question: Question, response: Any, *, attempt: int | None = None) -> Grade:
@@ -45,6 +46,21 @@ def grade(question: Question, response: Any, *, attempt: int | None = None) -> G
     again: a wrong answer's worked feedback is then held back until try
     :data:`REVEAL_AFTER`, and a number's direction (too high / too low) until try 2. Without
     it (an instructor, or feedback after an assessment) all feedback is given.
+
+    Parameters
+    ----------
+    question : Question
+        A question of a parsed bank.
+    response : int, iterable of int, float or str
+        The answer, as described above.
+    attempt : int, optional
+        This try's number, from 1, in practice; None gives all feedback at once.
+
+    Returns
+    -------
+    Grade
+        ``correct`` is None for a question that is not auto-graded (0 of 0 points); a right
+        answer earns the question's points, a wrong one 0.
 
     Raises
     ------
@@ -80,7 +96,7 @@ def grade(question: Question, response: Any, *, attempt: int | None = None) -> G
 
 
 def _judge(question: Question, response: Any) -> tuple[bool, str, str]:
-    """(correct, what is wrong, feedback of the picked choices)."""
+    """Judge a response: (correct, what is wrong, feedback of the picked choices)."""
     kind = question.kind
     if kind in ("multiple_choice", "true_false"):
         index = _choice_index(question, response)
@@ -128,10 +144,12 @@ def _judge(question: Question, response: Any) -> tuple[bool, str, str]:
 
 
 def _is_are(n: int) -> str:
+    """Return the verb that agrees with ``n``."""
     return "is" if n == 1 else "are"
 
 
 def _choice_index(question: Question, response: Any) -> int:
+    """Check that ``response`` is the index of one of the question's choices."""
     if isinstance(response, bool) or not isinstance(response, (int, np.integer)):
         raise ValueError(
             f"a choice is given by its index 0…{len(question.choices) - 1}, got {response!r}; "
@@ -146,10 +164,12 @@ def _choice_index(question: Question, response: Any) -> int:
 
 
 def _normalise(text: str) -> str:
+    """Fold case and runs of white space, for comparing short answers."""
     return " ".join(text.casefold().split())
 
 
 def _join(*parts: str) -> str:
+    """Join the non-empty parts as paragraphs."""
     return "\n\n".join(part.strip() for part in parts if part and part.strip())
 
 
@@ -157,10 +177,13 @@ _UNIT = re.compile(r"\bin (?:units of )?(?!\d|an? |the )([^\s?()=,][^?()=,]{0,30
 
 
 def answer_unit(question: Question) -> str:
-    """The unit a numerical question asks for ("… in mV?"), or "" if it names none.
+    r"""Find the unit a numerical question asks for ("… in mV?"); "" if it names none.
+
+    The unit is read from the last "in <unit>?" of the question's text (also "in units of
+    <unit>?"); other kinds of question have none.
 
     >>> from snnedu.exercises.quiz.bank import parse_bank
-    >>> answer_unit(parse_bank("1.  What is E_K, in mV?\\n=   -93 +- 1\\n").questions[0])
+    >>> answer_unit(parse_bank("1.  What is E_K, in mV?\n=   -93 +- 1\n").questions[0])
     'mV'
     """
     if question.kind != "numerical":
@@ -170,10 +193,10 @@ def answer_unit(question: Question) -> str:
 
 
 def number_placeholder(question: Question) -> str:
-    """What an empty numerical input shows: never a number (it could be the answer).
+    r"""Return what an empty numerical input shows: never a number (it could be the answer).
 
     >>> from snnedu.exercises.quiz.bank import parse_bank
-    >>> number_placeholder(parse_bank("1.  How long is it, in ms?\\n=   5\\n").questions[0])
+    >>> number_placeholder(parse_bank("1.  How long is it, in ms?\n=   5\n").questions[0])
     'a number, in ms'
     """
     unit = answer_unit(question)
@@ -184,9 +207,19 @@ _NUMBER = re.compile(r"^\s*([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)\s*([A
 
 
 def parse_number(text: Any) -> float:
-    """The number in a typed answer: accepts ``58.1``, ``-93``, ``−93`` (Unicode minus),
-    ``5,5`` (decimal comma), ``1e-3`` and a trailing unit (``58.1 mV``).
+    """Read the number in a typed answer.
 
+    Accepts ``58.1``, ``-93``, ``−93`` (Unicode minus), ``5,5`` (decimal comma), ``1e-3``
+    and a trailing unit (``58.1 mV``), which is ignored, not converted.
+
+    Raises
+    ------
+    ValueError
+        If the text holds no number, or more than a number and a unit; the message shows the
+        student what to type.
+
+    Examples
+    --------
     >>> parse_number("−93.0 mV")
     -93.0
     """
@@ -204,6 +237,13 @@ def parse_response(question: Question, typed: str, order: Sequence[int] | None =
 
     Choices are typed as the letters shown (``b``; ``a c`` or ``a,c`` for multiple answers);
     ``order`` maps shown position → the bank's choice index when choices were shuffled.
+    Numbers are read by :func:`parse_number`; other text is returned stripped.
+
+    Returns
+    -------
+    int, tuple of int, float or str
+        A choice index (the bank's order), sorted indices for multiple answers, a number, or
+        the text.
 
     Raises
     ------
@@ -233,11 +273,16 @@ def parse_response(question: Question, typed: str, order: Sequence[int] | None =
 
 
 def _letter(position: int) -> str:
+    """Return the letter shown for a choice at ``position`` (0 → "a")."""
     return chr(ord("a") + position)
 
 
 def correct_response(question: Question) -> Any:
-    """A right response to ``question`` (for tests, previews and instructors)."""
+    """Return a right response to ``question`` (for tests, previews and instructors).
+
+    The first right choice, all right choices, the exact value (else the middle of the
+    accepted range) or the first accepted short answer; None for an ungraded question.
+    """
     if question.kind in ("multiple_choice", "true_false"):
         return next(i for i, c in enumerate(question.choices) if c.correct)
     if question.kind == "multiple_answers":
@@ -252,7 +297,7 @@ def correct_response(question: Question) -> Any:
 
 
 def describe_answer(question: Question) -> str:
-    """The right answer in words (shown in summaries once a quiz is finished)."""
+    """Describe the right answer in words (shown in summaries once a quiz is finished)."""
     if question.kind in ("multiple_choice", "true_false", "multiple_answers"):
         return "; ".join(c.text for c in question.choices if c.correct)
     if question.kind == "numerical":
@@ -268,7 +313,7 @@ def describe_answer(question: Question) -> str:
 
 
 def describe_response(question: Question, response: Any) -> str:
-    """A response in words, as the student gave it."""
+    """Describe a response in words, as the student gave it ("" for None)."""
     if response is None:
         return ""
     if question.kind in ("multiple_choice", "true_false"):
