@@ -22,11 +22,30 @@ from snnedu.exercises.quiz.bank import QuizFormatError, _text2qti_quiz, resolve_
 def merge_banks(
     paths: Sequence[str | Path], title: str = "Merged questions", description: str = ""
 ) -> str:
-    """One bank's text with every question of the files in ``paths`` (students' questions).
+    """Merge the questions of the files in ``paths`` (students' questions) into one bank.
 
     Each file is first checked on its own (an error names the file and line); its own quiz
     title, description and options are dropped; the merged text is checked again, and a
     question that two files share is reported with both places.
+
+    Parameters
+    ----------
+    paths : sequence of str or Path
+        The question files, in the order their questions are wanted.
+    title, description : str
+        The merged bank's quiz title and description.
+
+    Returns
+    -------
+    str
+        The merged bank's text, each file's questions under a ``% from <file>`` comment.
+
+    Raises
+    ------
+    ValueError
+        If ``paths`` is empty.
+    QuizFormatError
+        If a file, or the merged bank, is not a valid bank (the file and line are named).
     """
     if not paths:
         raise ValueError("no files to merge; give one or more question files")
@@ -62,14 +81,40 @@ def merge_banks(
 
 
 def _one_line(text: str) -> str:
+    """Collapse ``text`` to one line (for header fields)."""
     return " ".join(str(text).split())
 
 
 def export_qti(
     bank: str | Path, destination: str | Path | None = None, *, allow_local_images: bool = False
 ) -> Path:
-    """Write ``bank`` as a QTI zip (what Canvas imports: Settings → Import course content →
-    QTI .zip file) with text2qti, and return the zip's path (default: beside the bank)."""
+    """Write ``bank`` as a QTI zip with text2qti, for Canvas.
+
+    Canvas imports it under Settings → Import course content → QTI .zip file. Every piece of
+    HTML in the export is passed through :func:`safe_html`.
+
+    Parameters
+    ----------
+    bank : str or Path
+        A course bank's name or the path of a bank file.
+    destination : str or Path, optional
+        The zip to write (its folder is created); default: beside the bank, ``<bank>.zip``.
+    allow_local_images : bool
+        Embed images the bank names by a local path, relative to the bank's folder (only for
+        banks you trust).
+
+    Returns
+    -------
+    Path
+        The zip written.
+
+    Raises
+    ------
+    FileNotFoundError
+        If the bank is not found.
+    QuizFormatError
+        If text2qti rejects the bank.
+    """
     from text2qti.qti import QTI
 
     path = resolve_bank(bank).resolve()
@@ -96,11 +141,11 @@ def export_qti(
     return destination
 
 
-# What Python-Markdown and its extensions that text2qti enables write, and no more.
 SAFE_TAGS = frozenset(
     "a abbr b blockquote br code dd del div dl dt em h1 h2 h3 h4 h5 h6 hr i img li ol p pre "
     "span strong sub sup table tbody td tfoot th thead tr ul".split()
 )
+"""The tags Python-Markdown and the extensions text2qti enables write, and no more."""
 SAFE_ATTRIBUTES = {
     "a": ["href", "title"],
     "abbr": ["title"],
@@ -110,15 +155,20 @@ SAFE_ATTRIBUTES = {
     "th": ["align"],
     "ol": ["start"],
 }
+"""The attributes kept on each safe tag; any other attribute is dropped."""
 SAFE_PROTOCOLS = frozenset({"http", "https", "mailto"})
+"""The only link and image address schemes kept."""
 
 _MATTEXT_HTML = re.compile(r'(<mattext texttype="text/html">)(.*?)(</mattext>)', re.S)
 _DESCRIPTION = re.compile(r"(<description>)(.*?)(</description>)", re.S)
 
 
 def safe_html(text: str) -> str:
-    """``text`` (HTML) with only the allow-listed tags and attributes live; any other tag is
-    escaped so that it shows as text, and links and images keep web addresses only.
+    """Sanitise HTML: only the allow-listed tags and attributes stay live.
+
+    Any other tag is escaped so that it shows as text, comments are removed, and links and
+    images keep web (and ``mailto:``) addresses only (:data:`SAFE_TAGS`,
+    :data:`SAFE_ATTRIBUTES`, :data:`SAFE_PROTOCOLS`).
 
     >>> safe_html('<p>Is <script>alert(1)</script> <em>safe</em>?</p>')
     '<p>Is &lt;script&gt;alert(1)&lt;/script&gt; <em>safe</em>?</p>'
@@ -142,6 +192,7 @@ def _sanitise_xml(xml: str, pattern: re.Pattern) -> str:
     from xml.sax.saxutils import escape, unescape
 
     def clean(match: re.Match) -> str:
+        """Sanitise one element's content."""
         html_text = unescape(match[2], {"&quot;": '"', "&apos;": "'"})
         return match[1] + escape(safe_html(html_text)) + match[3]
 

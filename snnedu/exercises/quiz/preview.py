@@ -12,10 +12,16 @@ from snnedu.exercises.quiz.grading import _letter, describe_answer, number_place
 
 
 def review_question(question: Question) -> list[str]:
-    """Advice on making ``question`` a better one (empty when nothing stands out).
+    """Give advice on making ``question`` a better one (empty when nothing stands out).
 
-    Used by ``snnedu quiz check``: it flags missing feedback on wrong answers, too few choices,
-    numerical answers without a tolerance and short answers with a single spelling.
+    Used by ``snnedu quiz check`` and :func:`check_question`: it flags missing feedback on
+    wrong answers, too few choices, numerical answers without a tolerance, short answers with
+    a single spelling and very short question texts. Ungraded questions get none.
+
+    Returns
+    -------
+    list of str
+        One piece of advice per entry, each saying what to add or change.
     """
     advice = []
     if not question.graded:
@@ -49,7 +55,25 @@ def format_question(
     position: int | None = None,
     total: int | None = None,
 ) -> str:
-    """Plain-text rendering of a question (terminal, ``quiz check`` previews)."""
+    """Render a question as plain text (terminal, ``quiz check`` previews).
+
+    Parameters
+    ----------
+    question : Question
+        The question to show.
+    order : sequence of int, optional
+        The bank's choice index at each shown position (shuffled choices); default: the
+        bank's order. Choices are lettered a, b, … in the shown order.
+    show_answers : bool
+        Also show the key and every feedback (for the author or an instructor).
+    position, total : int, optional
+        "Question <position> of <total>" (default: the question's number in the bank).
+
+    Returns
+    -------
+    str
+        The text, ending in a newline, with control characters removed (:func:`printable`).
+    """
     label = f"Question {position if position is not None else question.number}"
     if total is not None:
         label += f" of {total}"
@@ -96,16 +120,18 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def printable(text: str) -> str:
-    """``text`` without control characters (a question must not send escape sequences to
-    the terminal of whoever previews it); newlines and tabs are kept.
+    r"""Remove control characters from ``text``; newlines and tabs are kept.
 
-    >>> printable("red\\x1b[31m text")
+    A question must not send escape sequences to the terminal of whoever previews it.
+
+    >>> printable("red\x1b[31m text")
     'red[31m text'
     """
     return _CONTROL.sub("", text)
 
 
 def _indent(text: str, width: int) -> str:
+    """Indent the continuation lines of ``text`` by ``width`` spaces."""
     return text.strip().replace("\n", "\n" + " " * width)
 
 
@@ -122,9 +148,11 @@ class QuestionCheck(NamedTuple):
     text: str
 
     def __bool__(self) -> bool:
+        """Return True for a valid text."""
         return self.valid
 
     def __repr__(self) -> str:
+        """Return the verdict with the preview and advice, or the error with its context."""
         if not self.valid:
             return f"✘ {self.message}\n{_context(self.text, self._line())}"
         previews = [format_question(q, show_answers=True) for q in self.bank.questions]
@@ -132,6 +160,7 @@ class QuestionCheck(NamedTuple):
         return f"✔ {self.message}\n\n" + "\n".join(previews) + (f"\n{advice}" if advice else "")
 
     def _repr_html_(self) -> str:
+        """Return the verdict as escaped HTML (how a notebook shows the check)."""
         import html
 
         colour = "#1a7f37" if self.valid else "#b42318"
@@ -142,18 +171,34 @@ class QuestionCheck(NamedTuple):
         )
 
     def _line(self) -> int:
+        """Return the line the error message names (0 if none)."""
         match = re.search(r", line (\d+):", self.message)
         return int(match.group(1)) if match else 0
 
 
 def check_question(text: str, source: str = "your question") -> QuestionCheck:
-    """Validate question text (one or more questions in text2qti's format) and preview it.
+    r"""Validate question text (one or more questions in text2qti's format) and preview it.
 
     Never raises for a bad question: the result says what is wrong and on which line.
 
-    >>> check_question("1.  What is 6 × 7?\\n=   42\\n").valid
+    Parameters
+    ----------
+    text : str
+        One or more questions, with or without a quiz title.
+    source : str
+        The name error messages give the text.
+
+    Returns
+    -------
+    QuestionCheck
+        True when valid; in a notebook it shows the preview and advice (see
+        :func:`review_question`), or the error with the lines around it.
+
+    Examples
+    --------
+    >>> check_question("1.  What is 6 × 7?\n=   42\n").valid
     True
-    >>> check_question("1.  What?\\n*a)x\\n").message[:45]
+    >>> check_question("1.  What?\n*a)x\n").message[:45]
     'your question, line 2: Missing whitespace aft'
     """
     try:
@@ -171,6 +216,13 @@ def check_question(text: str, source: str = "your question") -> QuestionCheck:
 def save_question(text: str, path: str | Path, *, overwrite: bool = False) -> Path:
     """Check ``text`` and write it to ``path`` (a ``.txt`` file) if it is valid.
 
+    The file is written as UTF-8 and ends in a single newline.
+
+    Returns
+    -------
+    Path
+        The file written.
+
     Raises
     ------
     QuizFormatError
@@ -187,6 +239,7 @@ def save_question(text: str, path: str | Path, *, overwrite: bool = False) -> Pa
 
 
 def _context(text: str, line: int, around: int = 2) -> str:
+    """Show the lines around ``line``, numbered, with ``line`` marked (empty if 0)."""
     if not line:
         return ""
     lines = text.split("\n")

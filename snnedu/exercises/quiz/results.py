@@ -1,4 +1,4 @@
-"""Results files: reading them and grading their answers against the instructor's bank.
+r"""Results files: reading them and grading their answers against the instructor's bank.
 
 A results file is written on the student's computer, so nothing in it is evidence of a
 score: it records which questions were asked (with a fingerprint of each, as the student saw
@@ -8,7 +8,7 @@ not rearranged by hand — no file on a student's computer can; for marks that m
 assessment bank on the learning platform (``snnedu quiz export``).
 
 >>> from snnedu.exercises.quiz import QuizSession, parse_bank
->>> bank = parse_bank("Quiz title: Demo\\n\\n1.  What is 6 × 7?\\n=   42\\n")
+>>> bank = parse_bank("Quiz title: Demo\n\n1.  What is 6 × 7?\n=   42\n")
 >>> session = QuizSession(bank, mode="assessment")
 >>> _ = session.submit(0, 41)
 >>> record = session.record()
@@ -39,6 +39,11 @@ from snnedu.exercises.quiz.session import (
 
 def load_results(path: str | Path) -> dict:
     """Read and check a results file written by :meth:`QuizSession.save`.
+
+    Returns
+    -------
+    dict
+        The record as saved (see :meth:`QuizSession.record`), its fields checked for type.
 
     Raises
     ------
@@ -112,9 +117,23 @@ def regrade(record: dict, bank: Bank, mode: str | None = None) -> Regrade:
 
     Parameters
     ----------
+    record : dict
+        A results record, as :func:`load_results` returns it.
+    bank : Bank
+        The instructor's bank the quiz was taken from.
     mode : {"practice", "assessment"}, optional
         Which attempt counts (the first in practice, the last in assessment). Default: the
         last for a bank marked for assessment, otherwise the mode the record names.
+
+    Returns
+    -------
+    Regrade
+        Score and possible points, the number of questions answered and notes.
+
+    Raises
+    ------
+    ValueError
+        If ``mode`` is not one of the modes.
     """
     mode = mode or ("assessment" if bank.assessment else record["mode"])
     if mode not in MODES:
@@ -191,12 +210,30 @@ def collect_results(
     *,
     mode: str | None = None,
 ) -> list[dict]:
-    """One row per results file (see ``GRADE_COLUMNS``), graded against the bank.
+    """Grade results files against their banks: one row per file (see ``GRADE_COLUMNS``).
 
     Every answer is graded again with the bank named in the file, found in ``banks`` (by
     name) or among the course's banks; a score written in the file is never used. A file
-    whose bank is not found gets an empty score and says so in ``check``. ``mode`` sets which
-    attempt counts (see :func:`regrade`).
+    whose bank is not found gets an empty score and says so in ``check``.
+
+    Parameters
+    ----------
+    paths : iterable of str or Path
+        Results files written by :meth:`QuizSession.save`.
+    banks : dict of str to Bank, optional
+        Banks by name, used before the course's own (the dict is not changed).
+    mode : {"practice", "assessment"}, optional
+        Which attempt counts (see :func:`regrade`).
+
+    Returns
+    -------
+    list of dict
+        Rows keyed by ``GRADE_COLUMNS``; ``percent`` is in [%].
+
+    Raises
+    ------
+    ValueError
+        If a file is not a readable results file (see :func:`load_results`).
     """
     banks = dict(banks or {})
     rows = []
@@ -246,7 +283,11 @@ def collect_results(
 
 
 def write_grades_csv(rows: Sequence[dict], path: str | Path) -> Path:
-    """Write rows from :func:`collect_results` to a CSV file."""
+    """Write rows from :func:`collect_results` to a CSV file and return its path.
+
+    The columns are ``GRADE_COLUMNS``; a text cell that a spreadsheet would read as a formula
+    (starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return) gets a leading ``'``.
+    """
     path = Path(path)
     with path.open("w", newline="", encoding="utf-8") as stream:
         writer = csv.DictWriter(stream, fieldnames=GRADE_COLUMNS)
@@ -257,7 +298,7 @@ def write_grades_csv(rows: Sequence[dict], path: str | Path) -> Path:
 
 
 def _csv_safe(value: Any) -> Any:
-    # A student's name starting with = + - @ would be a formula in a spreadsheet.
+    """Quote text a spreadsheet would read as a formula (a name starting with = + - @)."""
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + value
     return value

@@ -15,17 +15,26 @@ from snnedu.exercises.quiz.bank import Bank, Question
 from snnedu.exercises.quiz.grading import Grade, describe_answer, grade
 
 RESULTS_FORMAT = "snnedu-quiz-results"
+"""The ``format`` field that marks a JSON file as a snnedu quiz results file."""
 RESULTS_VERSION = 2  # 2: answers only (1 also held the score, never trusted)
+"""The version of the results file written by :meth:`QuizSession.save`."""
 MODES = ("practice", "assessment")
+"""The modes of a quiz: practice (the first try counts) and assessment (the last one)."""
 
 
 def select_questions(
     bank: Bank, *, shuffle: bool = False, rng: np.random.Generator | None = None
 ) -> list[Question]:
-    """The questions to ask: ``pick`` questions from each group, in order or shuffled.
+    """Choose the questions to ask: ``pick`` questions from each group, in order or shuffled.
 
-    Without ``shuffle`` the first questions of each group are used; with it, ``rng`` picks
-    and orders them (a new unseeded generator if ``rng`` is None).
+    Without ``shuffle`` the first questions of each group are used and every question keeps
+    its place in the bank; with it, ``rng`` picks and orders them (a new unseeded generator
+    if ``rng`` is None).
+
+    Returns
+    -------
+    list of Question
+        Every question outside a group, and the picked ones of each group.
     """
     if shuffle and rng is None:
         rng = np.random.default_rng()
@@ -69,6 +78,11 @@ class QuizSession:
         The generator used when ``shuffle`` is true.
     student : str
         A name or id recorded in the results file.
+
+    Raises
+    ------
+    ValueError
+        If ``mode`` is not one of :data:`MODES`.
     """
 
     def __init__(
@@ -102,13 +116,31 @@ class QuizSession:
         self.finished: str | None = None
 
     def submit(self, position: int, response: Any) -> Grade:
-        """Grade and record ``response`` to the question at ``position`` (0-based, in the
-        order asked). Raises ValueError for a response that is not an answer (nothing is
-        recorded then) or once the quiz is finished.
+        """Grade and record ``response`` to the question at ``position``.
 
         In practice the feedback on a wrong try holds the worked answer back until try
         :data:`~snnedu.exercises.quiz.grading.REVEAL_AFTER` (see :func:`grade`) or until the
-        student asks for it (:meth:`solution`)."""
+        student asks for it (:meth:`solution`).
+
+        Parameters
+        ----------
+        position : int
+            The question's place in :attr:`questions` (0-based, in the order asked).
+        response : Any
+            As :func:`~snnedu.exercises.quiz.grading.grade` takes it (a choice index in
+            the bank's order, not the shown one).
+
+        Returns
+        -------
+        Grade
+            The verdict, with the feedback the mode allows.
+
+        Raises
+        ------
+        ValueError
+            For a response that is not an answer (nothing is recorded then), or once the
+            quiz is finished.
+        """
         if self.finished is not None:
             raise ValueError("this quiz is finished; start a new one to answer again")
         question = self.questions[position]
@@ -132,10 +164,15 @@ class QuizSession:
         return sum(1 for a in self.attempts if a.question == number)
 
     def solution(self, position: int) -> str:
-        """The right answer and the bank's worked feedback for the question at ``position``.
+        """Return the right answer and the bank's worked feedback for the question at ``position``.
 
         In practice it is given once the question has been tried (the first try is what
-        scores), in assessment once the quiz is finished; before that it raises ValueError.
+        scores), in assessment once the quiz is finished.
+
+        Raises
+        ------
+        ValueError
+            Before that, with a message for the student.
         """
         question = self.questions[position]
         if self.mode == "assessment" and self.finished is None:
@@ -149,7 +186,7 @@ class QuizSession:
         )
 
     def counted(self) -> dict[int, Attempt]:
-        """The attempt that counts for each answered question, by question number."""
+        """Return the attempt that counts for each answered question, by question number."""
         return counted_attempts(self.attempts, self.mode)
 
     @property
@@ -173,8 +210,11 @@ class QuizSession:
             self.finished = _now()
 
     def record(self) -> dict:
-        """The results, as saved in the results file: what was asked and answered, never a
-        score (``snnedu quiz collect`` grades the answers against the instructor's bank)."""
+        """Return the results as saved in the results file: what was asked and answered.
+
+        Never a score: ``snnedu quiz collect`` grades the answers against the instructor's
+        bank (:func:`~snnedu.exercises.quiz.results.regrade`).
+        """
         return {
             "format": RESULTS_FORMAT,
             "version": RESULTS_VERSION,
@@ -210,7 +250,13 @@ class QuizSession:
 
 
 def counted_attempts(attempts: Iterable[Attempt], mode: str) -> dict[int, Attempt]:
-    """The attempt that counts per question: the first in practice, the last in assessment."""
+    """Pick the attempt that counts per question: the first in practice, the last in assessment.
+
+    Returns
+    -------
+    dict
+        Question number → its counted :class:`Attempt`, for the answered questions only.
+    """
     counted: dict[int, Attempt] = {}
     for attempt in attempts:
         if mode == "assessment" or attempt.question not in counted:
@@ -219,14 +265,17 @@ def counted_attempts(attempts: Iterable[Attempt], mode: str) -> dict[int, Attemp
 
 
 def _join_paragraphs(*parts: str) -> str:
+    """Join the non-empty parts as paragraphs."""
     return "\n\n".join(part.strip() for part in parts if part and part.strip())
 
 
 def _now() -> str:
+    """Return the time now, UTC, in ISO 8601 to the second."""
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
 def _jsonable(response: Any) -> Any:
+    """Convert a response to JSON types (numpy scalars to Python, collections to sorted lists)."""
     if isinstance(response, (np.integer,)):
         return int(response)
     if isinstance(response, (np.floating,)):

@@ -1,4 +1,4 @@
-"""A quiz in the terminal, for self-study: ``snnedu quiz run BANK``.
+r"""A quiz in the terminal, for self-study: ``snnedu quiz run BANK``.
 
 Questions are printed as plain text; the student types a letter, letters, a number or a
 phrase. In practice mode each answer is graded at once; a wrong one may be tried again (the
@@ -11,9 +11,9 @@ Input and output are streams, so the runner is tested with scripted input:
 
 >>> import io
 >>> from snnedu.exercises.quiz import parse_bank
->>> bank = parse_bank("Quiz title: Demo\\n\\n1.  What is 6 × 7?\\n=   42\\n")
+>>> bank = parse_bank("Quiz title: Demo\n\n1.  What is 6 × 7?\n=   42\n")
 >>> out = io.StringIO()
->>> session = run_terminal_quiz(bank, stdin=io.StringIO("42\\n"), stdout=out)
+>>> session = run_terminal_quiz(bank, stdin=io.StringIO("42\n"), stdout=out)
 >>> session.score, session.possible
 (1.0, 1.0)
 """
@@ -39,6 +39,7 @@ from snnedu.exercises.quiz.preview import format_question, printable
 from snnedu.exercises.quiz.session import QuizSession
 
 HELP = "Type your answer and press Enter. Enter alone skips a question; 'q' ends the quiz."
+"""The instructions printed before the first question."""
 
 
 def run_terminal_quiz(
@@ -54,8 +55,24 @@ def run_terminal_quiz(
 ) -> QuizSession:
     """Ask the questions of ``bank`` on ``stdout``, read answers from ``stdin``.
 
-    Returns the finished :class:`~snnedu.exercises.quiz.QuizSession`; if ``results`` is given,
-    the results file is written there. End of input ends the quiz like 'q'.
+    End of input ends the quiz like 'q'. Everything printed from the bank has its control
+    characters removed.
+
+    Parameters
+    ----------
+    bank : Bank
+        The parsed bank.
+    mode, shuffle, rng, student
+        As for :class:`~snnedu.exercises.quiz.QuizSession`.
+    stdin, stdout : text streams, optional
+        Default: the terminal (``sys.stdin``, ``sys.stdout``).
+    results : str or Path, optional
+        If given, the results file is written there at the end.
+
+    Returns
+    -------
+    QuizSession
+        The finished session (score, attempts).
     """
     stdin = sys.stdin if stdin is None else stdin
     stdout = sys.stdout if stdout is None else stdout
@@ -64,6 +81,7 @@ def run_terminal_quiz(
     total = len(session.questions)
 
     def say(text: str = "") -> None:
+        """Print printable ``text`` at once."""
         print(printable(text), file=stdout, flush=True)
 
     say(f"{bank.title} — {total} question{'s' if total != 1 else ''}, {mode} mode")
@@ -134,10 +152,12 @@ def run_terminal_quiz(
 
 
 def _response(question, stored):
+    """Turn a stored (JSON) response back into one :func:`grade` takes."""
     return tuple(stored) if question.kind == "multiple_answers" else stored
 
 
 def _wrap(text: str, indent: str = "") -> str:
+    """Wrap each paragraph of ``text`` to 88 columns, indented by ``indent``."""
     paragraphs = [p for p in text.split("\n\n") if p.strip()]
     return "\n".join(
         textwrap.fill(
