@@ -104,14 +104,20 @@ class Autograded(NamedTuple):
 
 
 def assignments_folder() -> Path:
-    """The folder holding the assignments' source versions (``exercises/assignments``)."""
+    """Return the folder of the assignments' source versions (``exercises/assignments``)."""
     return course_root() / "exercises" / "assignments"
 
 
 def list_assignments(folder: str | Path | None = None) -> list[str]:
-    """Names of the assignments in ``folder`` (default: the course's own), sorted.
+    """List the names of the assignments in ``folder`` (default: the course's own), sorted.
 
     An assignment is a sub-folder holding at least one notebook.
+
+    Raises
+    ------
+    FileNotFoundError
+        If the folder does not exist (the installed package ships no assignments: the
+        message says to work from a checkout).
 
     >>> "a04_poisson" in list_assignments()
     True
@@ -131,8 +137,15 @@ def list_assignments(folder: str | Path | None = None) -> list[str]:
 
 
 def max_points(assignment: str, folder: str | Path | None = None) -> float:
-    """Total points of the autograded cells of ``assignment`` (read from its source notebooks).
+    """Sum the points of the autograded cells of ``assignment`` (from its source notebooks).
 
+    Raises
+    ------
+    ValueError
+        If ``folder`` has no assignment of that name (the message lists the ones it has).
+
+    Examples
+    --------
     >>> max_points("a04_poisson") > 0
     True
     """
@@ -172,6 +185,16 @@ def setup_course(
     overwrite : bool
         Replace source notebooks already in the course folder (default: keep them, so an
         instructor's edits survive).
+
+    Returns
+    -------
+    Path
+        The course folder, resolved.
+
+    Raises
+    ------
+    ValueError
+        If an assignment named in ``assignments`` does not exist.
     """
     course_dir = Path(course_dir).expanduser().resolve()
     source = assignments_folder() if source is None else Path(source)
@@ -201,7 +224,25 @@ def generate_student_versions(
 
     nbgrader removes the solution regions (leaving ``raise NotImplementedError()``) and the
     hidden tests, and records the assignment (its grade cells and points) in the gradebook.
-    Returns the student notebooks written.
+
+    Parameters
+    ----------
+    course_dir : str or Path
+        A course folder made by :func:`setup_course`.
+    assignments : iterable of str, optional
+        Which assignments (default: every one in the course folder's ``source/``).
+
+    Returns
+    -------
+    list of Path
+        The student notebooks written.
+
+    Raises
+    ------
+    NbgraderMissingError
+        If nbgrader is not installed.
+    NbgraderError
+        If nbgrader fails; the message holds its log.
     """
     api = _api(course_dir)
     names = _select(assignments, _course_assignments(course_dir))
@@ -223,6 +264,18 @@ def collect_submissions(course_dir: str | Path, assignment: str, folder: str | P
     ``submitted/`` is replaced by what is in ``folder`` now. Whatever cannot be collected (a
     file that is not a notebook, a folder without one) is reported in ``failures`` and copied
     nowhere, so it cannot block the grading of the others.
+
+    Returns
+    -------
+    Collected
+        The students whose notebooks were copied, and the failures (student, reason).
+
+    Raises
+    ------
+    FileNotFoundError
+        If ``folder`` does not exist.
+    ValueError
+        If ``assignment`` is not in the course folder (the message says how to add it).
     """
     course_dir = Path(course_dir).expanduser().resolve()
     folder = Path(folder)
@@ -291,8 +344,24 @@ def autograde(
 
     Parameters
     ----------
+    course_dir : str or Path
+        A course folder made by :func:`setup_course`.
+    assignment : str
+        The assignment's name, e.g. ``"a01_membrane"``.
     students : iterable of str, optional
         Whose submissions to grade (default: everyone in ``submitted/`` with this assignment).
+
+    Returns
+    -------
+    Autograded
+        The scores of the graded submissions and the failures (student, one-line reason).
+
+    Raises
+    ------
+    NbgraderMissingError
+        If nbgrader is not installed.
+    FileNotFoundError
+        If ``course_dir`` is not a course folder.
     """
     api = _api(course_dir)
     root = Path(api.coursedir.root)
@@ -328,7 +397,27 @@ def autograde(
 def scores(
     course_dir: str | Path, assignment: str, students: Iterable[str] | None = None
 ) -> list[Score]:
-    """The recorded scores of ``assignment`` (default: every student who submitted it)."""
+    """Read the recorded scores of ``assignment`` from the gradebook.
+
+    Parameters
+    ----------
+    course_dir : str or Path
+        A course folder made by :func:`setup_course`.
+    assignment : str
+        The assignment's name.
+    students : iterable of str, optional
+        Whose scores (default: every student who submitted it).
+
+    Returns
+    -------
+    list of Score
+        One per student, in the order asked (default: sorted by id).
+
+    Raises
+    ------
+    ValueError
+        If a student named has no graded submission (the message says how to grade it).
+    """
     from nbgrader.api import Gradebook, MissingEntry
 
     api = _api(course_dir)
@@ -375,7 +464,18 @@ def export_grades(course_dir: str | Path, path: str | Path | None = None) -> Pat
     One row per (assignment, student) with nbgrader's columns (:data:`EXPORT_COLUMNS`). A
     student with no graded submission of an assignment gets ``not submitted`` in the score
     column (and empty raw score and penalty), not a 0 that looks like a graded result.
-    Default path: ``course_dir/grades.csv``.
+
+    Parameters
+    ----------
+    course_dir : str or Path
+        A course folder made by :func:`setup_course`.
+    path : str or Path, optional
+        The CSV file to write; default ``course_dir/grades.csv``.
+
+    Returns
+    -------
+    Path
+        The CSV file written.
     """
     from nbgrader.api import Gradebook, MissingEntry
 
@@ -424,7 +524,7 @@ def export_grades(course_dir: str | Path, path: str | Path | None = None) -> Pat
 
 
 def _api(course_dir: str | Path):
-    """An :class:`nbgrader.apps.NbGraderAPI` for the course folder (its own config only)."""
+    """Make an :class:`nbgrader.apps.NbGraderAPI` for the course folder (its own config only)."""
     try:
         from nbgrader.apps import NbGraderAPI
         from traitlets.config import Config
@@ -510,7 +610,7 @@ _EXCEPTION_LINE = re.compile(r"^\s*(?:[\w.]+\.)?(\w+(?:Error|Exception)): (.+)$"
 
 
 def _one_line(result: dict) -> str:
-    """The most telling line of a failed nbgrader step's log and traceback."""
+    """Pick the most telling line of a failed nbgrader step's log and traceback."""
     text = "\n".join(filter(None, (result.get("log"), result.get("error"))))
     found = [
         f"{match[1]}: {match[2].strip()}"
@@ -526,10 +626,12 @@ def _one_line(result: dict) -> str:
 
 
 def _course_assignments(course_dir: str | Path) -> list[str]:
+    """List the assignments in the course folder's ``source/``."""
     return list_assignments(Path(course_dir).expanduser().resolve() / "source")
 
 
 def _select(wanted: Iterable[str] | None, available: list[str]) -> list[str]:
+    """Check the wanted assignments against those available (None: all of them)."""
     if wanted is None:
         return available
     wanted = list(wanted)
@@ -543,6 +645,7 @@ def _select(wanted: Iterable[str] | None, available: list[str]) -> list[str]:
 
 
 def _require_success(result: dict, what: str) -> None:
+    """Raise :class:`NbgraderError` with nbgrader's log if a step failed."""
     if not result.get("success", False):
         details = "\n".join(filter(None, (result.get("log"), result.get("error"))))
         raise NbgraderError(f"nbgrader failed {what}:\n{details}")

@@ -41,7 +41,7 @@ class ForbiddenCallError(RuntimeError):
 
 
 def _resolve(target) -> tuple[str, str, Callable]:
-    """``(module name, attribute name, object)`` of a function or a dotted name."""
+    """Find ``(module name, attribute name, object)`` of a function or a dotted name."""
     if isinstance(target, str):
         module_name, _, name = target.rpartition(".")
         if not module_name:
@@ -68,6 +68,7 @@ def _resolve(target) -> tuple[str, str, Callable]:
 
 
 def _blocker(label: str, original: Callable) -> Callable:
+    """Make the stand-in for ``original`` that raises :class:`ForbiddenCallError`."""
     message = (
         f"do not call {label} in this task: the grader compares your answer with it, "
         "so compute the result yourself"
@@ -75,6 +76,7 @@ def _blocker(label: str, original: Callable) -> Callable:
 
     @functools.wraps(original)
     def forbidden(*args, **kwargs):
+        """Refuse the call."""
         raise ForbiddenCallError(message)
 
     forbidden.__forbidden__ = True
@@ -94,6 +96,19 @@ def forbid(*targets, namespace: MutableMapping | None = None) -> Iterator[None]:
         The student's namespace (``globals()`` in a notebook): every name in it bound to one
         of the targets is blocked too, and so are the targets held in the default arguments
         and closures of the functions defined in it.
+
+    Yields
+    ------
+    None
+        Inside the block the targets are blocked; all is restored when it ends.
+
+    Raises
+    ------
+    ValueError
+        If no target is given, or a target cannot be found where it is defined (pass a dotted
+        name then).
+    ForbiddenCallError
+        Inside the block, from any call of a target.
     """
     if not targets:
         raise ValueError("forbid needs at least one function to block")
@@ -133,6 +148,7 @@ def _block_captured(function: types.FunctionType, originals, blockers, saved) ->
     """Block the targets in ``function``'s default arguments and closure cells."""
 
     def is_target(value) -> bool:
+        """Tell whether ``value`` is one of the targets (the object itself)."""
         return id(value) in originals and value is originals[id(value)][1]
 
     defaults = function.__defaults__ or ()
