@@ -19,10 +19,16 @@ DESCRIPTION = """\
 snnedu: a course on spiking neural networks, in Jupyter notebooks backed by a fast
 simulation package. Start with `snnedu course open` (copies the notebooks to ./snnedu-course
 and opens JupyterLab), or run one of the networks from the terminal."""
+"""What ``snnedu --help`` says before the list of commands."""
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser with every subcommand of :mod:`snnedu.commands`."""
+    """Build the argument parser with every subcommand of :mod:`snnedu.commands`.
+
+    Each command module gives ``NAME``, ``HELP``, a module docstring (the subcommand's
+    ``--help`` text) and ``register(parser)``; it is imported here, so it must defer its
+    heavy imports to the functions that run.
+    """
     parser = argparse.ArgumentParser(
         prog="snnedu",
         description=DESCRIPTION,
@@ -43,7 +49,20 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the command line; returns the exit status."""
+    """Run the ``snnedu`` command line.
+
+    Parameters
+    ----------
+    argv : list of str, optional
+        The arguments after ``snnedu`` (default: ``sys.argv[1:]``).
+
+    Returns
+    -------
+    int
+        The exit status: 0 on success, 2 for a ``ValueError`` or ``FileNotFoundError`` (its
+        message printed as ``snnedu: error: …``, no traceback), 130 after Ctrl-C; otherwise
+        what the command returned.
+    """
     parser = build_parser()
     args = parser.parse_args(argv)
     if not hasattr(args, "func"):

@@ -20,9 +20,16 @@ NAME = "assignments"
 HELP = "instructors: generate student versions of the assignments, autograde, export grades"
 
 DEFAULT_COURSE = "snnedu-assignments"
+"""The course folder ``generate`` makes when none is named."""
 
 
 def register(parser) -> None:
+    """Add the ``assignments`` actions to ``parser``, the subcommand's own parser.
+
+    The actions are list, generate, autograde, export. Each one sets ``func``,
+    which :func:`snnedu.cli.main` calls with the parsed arguments; ``snnedu assignments``
+    alone prints this subcommand's help.
+    """
     actions = parser.add_subparsers(title="actions", metavar="ACTION")
 
     list_ = actions.add_parser("list", help="list the assignments and their points")
@@ -77,6 +84,7 @@ def register(parser) -> None:
 
 
 def _list(args) -> int:
+    """Print each assignment and its points."""
     from snnedu.exercises.assignments import list_assignments, max_points
 
     for name in list_assignments():
@@ -85,6 +93,7 @@ def _list(args) -> int:
 
 
 def _generate(args) -> int:
+    """Set up the course folder and write the student versions."""
     from snnedu.exercises import assignments
 
     def run():
@@ -99,6 +108,7 @@ def _generate(args) -> int:
 
 
 def _autograde(args) -> int:
+    """Collect (optionally) and autograde; 1 if a submission could not be graded."""
     from snnedu.exercises import assignments
 
     def run():
@@ -127,6 +137,7 @@ def _autograde(args) -> int:
 
 
 def _export(args) -> int:
+    """Write every grade to a CSV file."""
     from snnedu.exercises import assignments
 
     def run():

@@ -23,6 +23,12 @@ HELP = "take a quiz in the terminal; check, merge, export (QTI) banks and collec
 
 
 def register(parser) -> None:
+    """Add the ``quiz`` actions to ``parser``, the subcommand's own parser.
+
+    The actions are list, run, check, merge, export, collect. Each one sets ``func``,
+    which :func:`snnedu.cli.main` calls with the parsed arguments; ``snnedu quiz``
+    alone prints this subcommand's help.
+    """
     actions = parser.add_subparsers(title="actions", metavar="ACTION")
 
     list_ = actions.add_parser("list", help="list the course's quiz banks")
@@ -104,6 +110,7 @@ def register(parser) -> None:
 
 
 def _list(args) -> int:
+    """Print each course bank: questions, self-study or assessment, title."""
     from snnedu.exercises.quiz import list_banks, load_bank
 
     for path in list_banks():
@@ -117,6 +124,7 @@ def _list(args) -> int:
 
 
 def _run(args) -> int:
+    """Take a quiz in the terminal."""
     import numpy as np
 
     from snnedu.exercises.quiz import load_bank
@@ -136,6 +144,7 @@ def _run(args) -> int:
 
 
 def _check(args) -> int:
+    """Validate question files and print their previews and advice."""
     from snnedu.exercises.quiz import format_question, load_bank, review_question
 
     advice_count = 0
@@ -161,6 +170,7 @@ def _check(args) -> int:
 
 
 def _merge(args) -> int:
+    """Merge question files into one bank file."""
     from pathlib import Path
 
     from snnedu.exercises.quiz import merge_banks, parse_bank
@@ -176,6 +186,7 @@ def _merge(args) -> int:
 
 
 def _export(args) -> int:
+    """Write a bank as a QTI zip."""
     from pathlib import Path
 
     from snnedu.exercises.quiz import export_qti, resolve_bank
@@ -187,6 +198,7 @@ def _export(args) -> int:
 
 
 def _collect(args) -> int:
+    """Regrade results files into one CSV; 1 if a file could not be read."""
     from snnedu.exercises.quiz import collect_results, load_bank, write_grades_csv
 
     banks = {bank.name: bank for bank in map(load_bank, args.bank)}
