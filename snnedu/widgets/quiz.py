@@ -45,6 +45,7 @@ from snnedu.exercises.quiz import (
     save_question,
 )
 
+# Feedback colours: right, wrong, and neutral (notes, recorded answers).
 RIGHT = "#1a7f37"
 WRONG = "#b42318"
 NEUTRAL = "#57606a"
@@ -59,11 +60,13 @@ def quiz_panel(
     student: str = "",
     results_file: str | Path | None = None,
 ) -> QuizWidget:
-    """The quiz widget for ``bank``: a course bank's name (``"nb02_hodgkin_huxley"``), the
-    path of a bank file, or a parsed :class:`~snnedu.exercises.quiz.Bank`.
+    """Build the quiz widget for ``bank``; leave it last in a cell to show it.
 
     Parameters
     ----------
+    bank : str, Path or Bank
+        A course bank's name (``"nb02_hodgkin_huxley"``), the path of a bank file, or a
+        parsed :class:`~snnedu.exercises.quiz.Bank`.
     mode : {"practice", "assessment"}, optional
         Default: "assessment" for a bank marked for assessment, otherwise "practice".
     shuffle : bool
@@ -75,6 +78,20 @@ def quiz_panel(
     results_file : str or Path, optional
         Where *Finish* saves the results (default ``quiz_results_<bank>_<name>.json`` in the
         notebook's folder).
+
+    Returns
+    -------
+    QuizWidget
+        The widget; its ``session`` holds every attempt.
+
+    Raises
+    ------
+    FileNotFoundError
+        If no such bank exists.
+    QuizFormatError
+        If the bank is malformed (file and line named).
+    ValueError
+        If ``mode`` is not "practice" or "assessment".
     """
     if not isinstance(bank, Bank):
         bank = load_bank(bank)
@@ -84,7 +101,15 @@ def quiz_panel(
 
 
 class QuestionView(widgets.VBox):
-    """One question: its text, an input, a *Submit* button and the feedback area."""
+    """One question: its text, an input, a *Submit* button and the feedback area.
+
+    Parameters
+    ----------
+    quiz : QuizWidget
+        The quiz it belongs to (its session grades and records the answers).
+    position : int
+        The question's place in the session's questions (0-based).
+    """
 
     def __init__(self, quiz: QuizWidget, position: int):
         self.quiz = quiz
@@ -132,8 +157,11 @@ class QuestionView(widgets.VBox):
         )
 
     def _make_input(self) -> tuple[widgets.Widget | None, widgets.Widget | None]:
-        """(what is shown, the widget holding the answer). Choice texts are escaped HTML that
-        wraps; the choosing widgets carry only letters, so long choices never overflow."""
+        """Make the input: (what is shown, the widget holding the answer); None for uploads.
+
+        Choice texts are escaped HTML that wraps; the choosing widgets carry only letters, so
+        long choices never overflow.
+        """
         q = self.question
         letters = [chr(ord("a") + p) for p in range(len(self.order))]
         if q.kind == "true_false":
@@ -179,6 +207,7 @@ class QuestionView(widgets.VBox):
         return None, None
 
     def _choice_list(self, letters: list[str]) -> widgets.HTML:
+        """Show the choices, lettered in the shown order."""
         choices = self.question.choices
         return widgets.HTML(
             "".join(
@@ -188,7 +217,13 @@ class QuestionView(widgets.VBox):
         )
 
     def response(self) -> Any:
-        """The response currently entered (ValueError with a message if there is none)."""
+        """Read the response currently entered, as :func:`~snnedu.exercises.quiz.grade` takes it.
+
+        Raises
+        ------
+        ValueError
+            With a message for the student if nothing (or no valid answer) is entered.
+        """
         q = self.question
         if q.kind in ("multiple_choice", "true_false"):
             if self.input.value is None:
@@ -209,7 +244,13 @@ class QuestionView(widgets.VBox):
         return parse_response(q, text)
 
     def submit(self) -> Grade | None:
-        """Check the entered answer in the kernel, record it and show the verdict."""
+        """Check the entered answer in the kernel, record it and show the verdict.
+
+        Returns
+        -------
+        Grade or None
+            The verdict, or None if the input was not an answer (the feedback area says why).
+        """
         try:
             response = self.response()
             result = self.quiz.session.submit(self.position, response)
@@ -234,7 +275,14 @@ class QuestionView(widgets.VBox):
         return result
 
     def show_answer(self) -> str | None:
-        """Show the right answer and the worked feedback (practice, after a first try)."""
+        """Show the right answer and the worked feedback (practice, after a first try).
+
+        Returns
+        -------
+        str or None
+            The text shown, or None while it is not yet available (the feedback area says
+            why).
+        """
         try:
             text = self.quiz.session.solution(self.position)
         except ValueError as error:
@@ -260,7 +308,15 @@ class QuestionView(widgets.VBox):
 
 
 class QuizWidget(widgets.VBox):
-    """The quiz: a header, one :class:`QuestionView` per question, the score, *Finish*."""
+    """The quiz: a header, one :class:`QuestionView` per question, the score, *Finish*.
+
+    Parameters
+    ----------
+    session : QuizSession
+        The session that grades and records the answers.
+    results_file : str or Path, optional
+        Where *Finish* saves the results (default: :meth:`QuizSession.save`'s name).
+    """
 
     def __init__(self, session: QuizSession, results_file: str | Path | None = None):
         self.session = session
@@ -312,7 +368,13 @@ class QuizWidget(widgets.VBox):
         self.score.value = f"<b>{escape(text)}</b>"
 
     def finish(self) -> Path:
-        """End the quiz: lock the inputs, show feedback and a summary, save the results."""
+        """End the quiz: lock the inputs, show feedback and a summary, save the results.
+
+        Returns
+        -------
+        Path
+            The results file written.
+        """
         s = self.session
         s.student = self.student.value.strip()
         s.finish()
@@ -333,6 +395,7 @@ class QuizWidget(widgets.VBox):
         return self.saved_to
 
     def _summary_html(self) -> str:
+        """Tabulate each question: the answer given, the verdict and the right answer."""
         s = self.session
         counted = s.counted()
         rows = []
@@ -367,6 +430,13 @@ class QuestionEditor(widgets.VBox):
 
     ``editor.text.value`` holds the question; ``editor.check`` the latest
     :class:`~snnedu.exercises.quiz.QuestionCheck`; *Save* writes ``editor.path.value``.
+
+    Parameters
+    ----------
+    text : str
+        The text to start from, in text2qti's format.
+    path : str or Path
+        The file *Save* writes (editable in the widget).
     """
 
     def __init__(self, text: str = "", path: str | Path = "my_question.txt"):
@@ -405,7 +475,14 @@ class QuestionEditor(widgets.VBox):
         self.trial.children = [QuizWidget(QuizSession(self.check.bank))] if self.check else []
 
     def save(self) -> Path | None:
-        """Save the question if it is valid (an existing file is replaced)."""
+        """Save the question if it is valid (an existing file is replaced).
+
+        Returns
+        -------
+        Path or None
+            The file written, or None if the text is invalid or the file cannot be written
+            (the status line says why).
+        """
         try:
             saved = save_question(self.text.value, self.path.value, overwrite=True)
         except (ValueError, OSError) as error:
@@ -416,7 +493,10 @@ class QuestionEditor(widgets.VBox):
 
 
 def question_editor(text: str = "", path: str | Path = "my_question.txt") -> QuestionEditor:
-    """A live editor for your own quiz question (notebook 09)."""
+    """Open a live editor for your own quiz question (notebook 09).
+
+    See :class:`QuestionEditor` for ``text`` and ``path``.
+    """
     return QuestionEditor(text, path)
 
 
@@ -430,8 +510,10 @@ _BOLD = re.compile(r"\*\*([^*\n]+)\*\*")
 
 
 def format_html(text: str) -> str:
-    """Quiz text (Markdown as written) as safe HTML: everything escaped first, then only
-    inline code, bold and paragraph breaks formatted.
+    """Render quiz text (Markdown as written) as safe HTML.
+
+    Everything is escaped first; then only inline code, bold and paragraph breaks are
+    formatted.
 
     >>> format_html("Is <script>x</script> **bold**?")
     'Is &lt;script&gt;x&lt;/script&gt; <b>bold</b>?'
@@ -446,6 +528,7 @@ def format_html(text: str) -> str:
 
 
 def _box(text: str, colour: str) -> str:
+    """Frame feedback ``text`` in ``colour``."""
     return (
         f'<div style="border-left:4px solid {colour};padding:2px 8px;margin-top:4px">'
         f'<span style="color:{colour}">{format_html(text)}</span></div>'
@@ -453,18 +536,21 @@ def _box(text: str, colour: str) -> str:
 
 
 def _choice_html(letter: str, text: str) -> str:
+    """Render one choice with its letter."""
     return f'<div style="margin:2px 0"><b>{letter})</b> {format_html(text)}</div>'
 
 
 def _label(text: str) -> str:
-    # Widget labels are plain text; drop Markdown's backticks and stars, keep one line.
+    """Make a plain-text widget label: drop Markdown's backticks and stars, keep one line."""
     return " ".join(text.replace("`", "").replace("**", "").split())
 
 
 def _short(text: str, width: int = 60) -> str:
+    """Cut ``text`` to one line of at most ``width`` characters."""
     line = " ".join(text.split())
     return line if len(line) <= width else line[: width - 1] + "…"
 
 
 def _stored(question, response):
+    """Turn a stored (JSON) response back into one :func:`grade` takes."""
     return tuple(response) if question.kind == "multiple_answers" else response
