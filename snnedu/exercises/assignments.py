@@ -265,6 +265,15 @@ def collect_submissions(course_dir: str | Path, assignment: str, folder: str | P
     file that is not a notebook, a folder without one) is reported in ``failures`` and copied
     nowhere, so it cannot block the grading of the others.
 
+    Parameters
+    ----------
+    course_dir : str or Path
+        A course folder made by :func:`setup_course`, with ``assignment`` in its ``source/``.
+    assignment : str
+        The assignment's name, e.g. ``"a01_membrane"``.
+    folder : str or Path
+        The hand-ins, laid out as above.
+
     Returns
     -------
     Collected

@@ -236,8 +236,17 @@ def parse_response(question: Question, typed: str, order: Sequence[int] | None =
     """Turn what a student typed into a response for :func:`grade`.
 
     Choices are typed as the letters shown (``b``; ``a c`` or ``a,c`` for multiple answers);
-    ``order`` maps shown position → the bank's choice index when choices were shuffled.
-    Numbers are read by :func:`parse_number`; other text is returned stripped.
+    numbers are read by :func:`parse_number`; other text is returned stripped.
+
+    Parameters
+    ----------
+    question : Question
+        The question answered.
+    typed : str
+        What the student typed.
+    order : sequence of int, optional
+        The bank's choice index at each shown position, when choices were shuffled (the
+        question's entry of ``QuizSession.choice_orders``); default: the bank's order.
 
     Returns
     -------
