@@ -162,3 +162,28 @@ def test_every_registered_prediction_and_prompt_is_complete():
         assert task.question and len(task.explanation.split()) >= 8, key
     for key, prompt in all_prompts().items():
         assert prompt.question and len(prompt.model_answer.split()) >= 8, key
+
+
+def test_every_key_a_notebook_uses_is_registered():
+    import re
+    from pathlib import Path
+
+    import nbformat
+
+    from snnedu.exercises.checking import get_check, get_prediction_task, get_prompt
+
+    call = re.compile(r"""\b(check|predict|reveal|explain)\(\s*["']([\w.]+)["']""")
+    lookup = {
+        "check": get_check,
+        "predict": get_prediction_task,
+        "reveal": get_prediction_task,
+        "explain": get_prompt,
+    }
+    used = 0
+    for path in sorted((Path(__file__).parent.parent / "notebooks").glob("*.ipynb")):
+        for cell in nbformat.read(path, as_version=4).cells:
+            if cell.cell_type == "code":
+                for kind, key in call.findall(cell.source):
+                    lookup[kind](key)  # raises KeyError naming the key if it is missing
+                    used += 1
+    assert used > 40
