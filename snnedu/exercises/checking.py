@@ -64,6 +64,7 @@ class Check(NamedTuple):
     run: Callable[[Any], CheckResult]
     reference: Callable[[], Any]
     hint: str
+    unit: str = ""
 
 
 _REGISTRY: dict[str, Check] = {}
@@ -133,7 +134,7 @@ def value_check(
             _ATTEMPTS[key] = tries + 1
         return CheckResult(False, f"✘ {key}: {verdict} Hint: {hint}")
 
-    return _register(Check(key, run, expected, hint))
+    return _register(Check(key, run, expected, hint, unit))
 
 
 def function_check(
