@@ -75,3 +75,26 @@ def test_velocity_without_a_spike_says_what_to_do():
     weak = cable.simulate_axon(cable.AxonParams(length_mm=10.0), duration=2.0, current_ua=0.5)
     with pytest.raises(ValueError, match="no spike reached"):
         cable.conduction_velocity(weak, 2.0, 8.0)
+
+
+def test_plots_draw_what_the_model_computed_and_return_their_artists():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from snnedu.plot.cable import plot_passive_profile, plot_propagation
+
+    p = cable.AxonParams(length_mm=10.0, dx_mm=0.5)
+    x, profile = cable.passive_profile(p)
+    fig, ax = plt.subplots()
+    drawn = plot_passive_profile(x, profile, cable.length_constant_mm(p), ax=ax)
+    np.testing.assert_array_equal(drawn["profile"].get_ydata(), profile)
+    assert drawn["exponential"].get_ydata()[0] == pytest.approx(1.0)
+    run = cable.simulate_axon(p, duration=2.0)
+    fig2, axes = plt.subplots(1, 2)
+    lines = plot_propagation(run, [1.0, 8.0], axes=axes)
+    assert len(lines["traces"]) == 2
+    np.testing.assert_array_equal(lines["arrival"].get_ydata(), run.arrival)
+    plt.close(fig)
+    plt.close(fig2)
