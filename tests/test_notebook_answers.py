@@ -36,6 +36,7 @@ from snnedu.exercises import checking  # noqa: E402
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 
 CALL = re.compile(r"""\b(check|predict)\(\s*["']([\w.]+)["']""")
+ANY_CALL = re.compile(r"""\b(check|predict|reveal|explain)\(\s*["']([\w.]+)["']""")
 NUMBER = re.compile(r"(?<![\w.])([−+-]?\d+(?:,\d{3})*(?:\.\d+)?(?:[eE][−+-]?\d+)?)")
 
 UNSEARCHABLE = {
@@ -101,7 +102,7 @@ def _executed_cells(path: Path) -> tuple[list, float]:
             (
                 i
                 for i, cell in enumerate(nb.cells)
-                if cell.cell_type == "code" and CALL.search(cell.source)
+                if cell.cell_type == "code" and ANY_CALL.search(cell.source)
             ),
             default=-1,
         )
@@ -185,6 +186,26 @@ PATHS = sorted(NOTEBOOKS.glob("0*.ipynb"))
 def test_no_notebook_text_or_output_gives_away_a_check(path):
     giveaways = find_giveaways(path)
     assert not giveaways, "\n".join(giveaways)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", [pytest.param(p, id=p.stem) for p in PATHS])
+def test_untouched_notebooks_show_no_model_answer_and_no_unpredicted_value(path):
+    """Run as committed (no prediction, no words written), every reveal refuses and every
+    explain keeps its model answer to itself."""
+    cells, _ = _executed_cells(path)
+    for cell in cells:
+        if cell.cell_type != "code":
+            continue
+        shown = _output_text(cell)
+        for kind, key in ANY_CALL.findall(cell.source):
+            if kind == "reveal":
+                assert "commit a prediction first" in shown, key
+            if kind == "explain":
+                prompt = checking.get_prompt(key)
+                model = getattr(prompt, "model_answer", None) or prompt.explanation
+                assert "write your own answer first" in shown, key
+                assert model[:60] not in shown, key
 
 
 def test_the_search_finds_a_stated_answer(tmp_path):
