@@ -24,13 +24,14 @@ _STATE = (
     "_PROMPTS",
     "_PREDICTIONS",
     "_EXPLANATIONS",
+    "_REVEALED",
 )
 
 
 @pytest.fixture
 def registry():
-    saved = {name: dict(getattr(checking, name)) for name in _STATE}
-    for name in ("_ATTEMPTS", "_PREDICTIONS", "_EXPLANATIONS"):
+    saved = {name: getattr(checking, name).copy() for name in _STATE}
+    for name in ("_ATTEMPTS", "_PREDICTIONS", "_EXPLANATIONS", "_REVEALED"):
         getattr(checking, name).clear()
     yield
     for name, content in saved.items():
@@ -129,8 +130,17 @@ def test_a_prediction_is_recorded_before_the_model_value_is_revealed(registry):
     assert recorded.passed and "30" in recorded.message and "42" not in recorded.message
     off = reveal("demo.guess")
     assert not off.passed and "30" in off.message and "42" in off.message
-    predict("demo.guess", 40.0)
-    assert reveal("demo.guess").passed  # within 10 %
+    # once the value has been shown, a new "prediction" is refused and the first one stands
+    late = predict("demo.guess", 42.0)
+    assert not late.passed and "already been shown" in late.message and "30" in late.message
+    assert not reveal("demo.guess").passed
+
+
+def test_a_prediction_can_be_changed_until_the_value_is_revealed(registry):
+    prediction_task("demo.close", lambda: 42.0, question="q", explanation="e", rtol=0.1)
+    predict("demo.close", 10.0)
+    predict("demo.close", 40.0)
+    assert reveal("demo.close").passed  # the last prediction before reveal, within 10 %
 
 
 def test_explain_shows_the_model_answer_only_after_an_answer_in_words(registry):

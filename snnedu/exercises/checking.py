@@ -256,6 +256,8 @@ _PREDICTIONS: dict[str, float] = {}
 """Predictions committed in this kernel, by task key."""
 _EXPLANATIONS: dict[str, str] = {}
 """Explanations written in this kernel, by task or prompt key."""
+_REVEALED: set[str] = set()
+"""Prediction tasks whose model value has been shown in this kernel: their prediction is final."""
 
 
 def prediction_task(
@@ -303,8 +305,9 @@ def get_prompt(key: str) -> ExplainPrompt | PredictionTask:
 def predict(key: str, value: Any) -> CheckResult:
     """Commit a prediction for the task ``key`` before running the model.
 
-    The prediction is recorded (the last one counts) and nothing is said about whether it is
-    right: that is what running the model and :func:`reveal` are for.
+    The prediction is recorded and nothing is said about whether it is right: that is what
+    running the model and :func:`reveal` are for. It may be changed until :func:`reveal` has
+    shown the model's value; after that the prediction on record is final.
     """
     task = get_prediction_task(key)
     if value is None or value is Ellipsis:
@@ -320,6 +323,13 @@ def predict(key: str, value: Any) -> CheckResult:
         return CheckResult(False, f"✘ {key}: a prediction is one number, got {kind}.")
     if not np.isfinite(number):
         return CheckResult(False, f"✘ {key}: your prediction is NaN or infinite.")
+    unit = f" {task.unit}" if task.unit else ""
+    if key in _REVEALED:
+        return CheckResult(
+            False,
+            f"✘ {key}: the model's value has already been shown, so this is no longer a "
+            f"prediction; your prediction on record stays {_PREDICTIONS[key]:g}{unit}.",
+        )
     _PREDICTIONS[key] = number
     return CheckResult(
         True,
@@ -343,6 +353,7 @@ def reveal(key: str) -> CheckResult:
             "this cell again. The model's value is shown only after you have predicted it.",
         )
     guess = _PREDICTIONS[key]
+    _REVEALED.add(key)
     value = float(task.measure())
     close = abs(guess - value) <= task.atol + task.rtol * abs(value)
     unit = f" {task.unit}" if task.unit else ""
