@@ -197,3 +197,17 @@ def test_every_key_a_notebook_uses_is_registered():
                     lookup[kind](key)  # raises KeyError naming the key if it is missing
                     used += 1
     assert used > 40
+
+
+def test_no_hint_contains_a_number_that_passes_its_check():
+    import re
+
+    number = re.compile(r"[−+-]?\d+(?:\.\d+)?(?:[eE][−+-]?\d+)?")
+    for key, registered in all_checks().items():
+        reference = registered.reference()
+        if callable(reference) or np.ndim(reference) != 0:
+            continue
+        for token in number.findall(registered.hint):
+            value = float(token.replace("−", "-"))
+            assert not registered.run(value).passed, (key, token)
+    checking._ATTEMPTS.clear()
