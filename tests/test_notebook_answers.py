@@ -19,6 +19,7 @@ added there deliberately.
 from __future__ import annotations
 
 import re
+import shutil
 import tempfile
 import time
 from pathlib import Path
@@ -108,12 +109,15 @@ def _executed_cells(path: Path) -> tuple[list, float]:
         )
         nb.cells = nb.cells[: last + 1]
         start = time.perf_counter()
-        # IPC rather than TCP: on a busy shared machine a TCP kernel's messages can be lost
-        # to port races, and the client then waits for the full cell timeout
-        manager = KernelManager(kernel_name="python3", transport="ipc", ip=str(ipc_dir / "k"))
-        nbclient.NotebookClient(
-            nb, km=manager, timeout=300, resources={"metadata": {"path": str(NOTEBOOKS)}}
-        ).execute()
+        # IPC rather than TCP: on a busy shared machine a TCP kernel twice left the client
+        # waiting for a whole cell timeout; unix sockets need no free ports
+        try:
+            manager = KernelManager(kernel_name="python3", transport="ipc", ip=str(ipc_dir / "k"))
+            nbclient.NotebookClient(
+                nb, km=manager, timeout=300, resources={"metadata": {"path": str(NOTEBOOKS)}}
+            ).execute()
+        finally:
+            shutil.rmtree(ipc_dir, ignore_errors=True)
         _EXECUTED[path.name] = (nb.cells, time.perf_counter() - start)
     return _EXECUTED[path.name]
 
