@@ -39,7 +39,7 @@ Integration (:func:`simulate_axon`): per step, each gate is advanced exactly for
 the start of the step (exponential Euler), then all voltages together with backward Euler — a
 tridiagonal solve, stable for any ``dt`` and ``dx``.
 
->>> round(length_constant_mm(AxonParams(), g_l=0.3), 2)   # squid axon, passive
+>>> round(length_constant_mm(g_l=0.3), 2)   # squid axon, passive
 10.59
 """
 
@@ -92,7 +92,11 @@ SQUID_AXON = AxonParams()
 """The squid giant axon (the default geometry)."""
 
 
-def _checked(params: AxonParams) -> AxonParams:
+def _checked(params: AxonParams | None) -> AxonParams:
+    if params is None:
+        return SQUID_AXON
+    if not isinstance(params, AxonParams):
+        raise ValueError(f"params must be an AxonParams, got {type(params).__name__}.")
     for name in ("diameter_um", "r_i", "length_mm", "dx_mm"):
         require_positive(name, getattr(params, name))
     if params.dx_mm > params.length_mm / 3:
@@ -103,7 +107,7 @@ def _checked(params: AxonParams) -> AxonParams:
     return AxonParams(*(float(value) for value in params))
 
 
-def axial_conductance(params: AxonParams = SQUID_AXON) -> float:
+def axial_conductance(params: AxonParams | None = None) -> float:
     """Coupling between neighbouring compartments, g_a = d / (4 R_i dx²) [mS/cm² of membrane].
 
     >>> round(axial_conductance(AxonParams(dx_mm=0.5)), 1)
@@ -114,7 +118,7 @@ def axial_conductance(params: AxonParams = SQUID_AXON) -> float:
     return 1e3 * d_cm / (4.0 * p.r_i * dx_cm**2)
 
 
-def length_constant_mm(params: AxonParams = SQUID_AXON, g_l: float = 0.3) -> float:
+def length_constant_mm(params: AxonParams | None = None, *, g_l: float = 0.3) -> float:
     """Length constant λ = sqrt(R_m d / (4 R_i)) [mm] of the passive cable, R_m = 1/g_L.
 
     ``g_l`` is the leak conductance [mS/cm²].
@@ -128,7 +132,7 @@ def _n_compartments(p: AxonParams) -> int:
     return round(p.length_mm / p.dx_mm)
 
 
-def passive_profile(params: AxonParams = SQUID_AXON, g_l: float = 0.3):
+def passive_profile(params: AxonParams | None = None, *, g_l: float = 0.3):
     """Steady-state depolarisation along a passive, sealed cable with current injected into its
     first compartment, relative to the first compartment's: ``(x [mm], v / v[0])``.
 
@@ -195,7 +199,8 @@ def _axon_kernel(
 
 
 def simulate_axon(
-    params: AxonParams = SQUID_AXON,
+    *,
+    params: AxonParams | None = None,
     hh_params: hh.HHParams | None = None,
     duration: float = 10.0,
     dt: float = 0.01,
@@ -208,7 +213,7 @@ def simulate_axon(
     Parameters
     ----------
     params
-        Geometry (:class:`AxonParams`; squid giant axon by default).
+        Geometry (:class:`AxonParams`; ``None``: the squid giant axon, :data:`SQUID_AXON`).
     hh_params
         Membrane of every compartment; default ``hh.HHParams.squid_1952(18.5)``, the squid axon
         at the temperature of Hodgkin & Huxley's propagation experiment.
@@ -231,8 +236,8 @@ def simulate_axon(
     size = _n_compartments(p)
     area_cm2 = math.pi * p.diameter_um * 1e-4 * p.dx_mm * 0.1
     amplitude = require_positive("current_ua", current_ua, "µA") / area_cm2  # µA/cm²
-    v_rest = hh.resting_potential(hp)
-    gates = hh.x0(v_rest, hp)
+    v_rest = hh.resting_potential(params=hp)
+    gates = hh.x0(v_rest, params=hp)
     v = np.full(size, v_rest)
     m, h, n = (np.full(size, float(g)) for g in gates)
     n_steps = round(duration / dt)
@@ -247,7 +252,7 @@ def simulate_axon(
     return AxonResult((np.arange(size) + 0.5) * p.dx_mm, t, v_out, arrival)
 
 
-def conduction_velocity(result: AxonResult, start_mm: float, stop_mm: float) -> float:
+def conduction_velocity(result: AxonResult, *, start_mm: float, stop_mm: float) -> float:
     """Speed of the spike [m/s] from a straight-line fit of arrival time against position
     between ``start_mm`` and ``stop_mm`` (keep away from the stimulated and the sealed end)."""
     inside = (result.x >= start_mm) & (result.x <= stop_mm)

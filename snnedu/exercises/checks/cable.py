@@ -16,7 +16,8 @@ THIN_DIAMETER_UM = 476.0 / 4
 def thin_axon_velocity() -> float:
     """Conduction velocity [m/s] of the squid axon with a quarter of its diameter."""
     axon = cable.AxonParams(length_mm=40.0, diameter_um=THIN_DIAMETER_UM, dx_mm=0.125)
-    return cable.conduction_velocity(cable.simulate_axon(axon, duration=8.0), 8.0, 32.0)
+    run = cable.simulate_axon(params=axon, duration=8.0)
+    return cable.conduction_velocity(run, start_mm=8.0, stop_mm=32.0)
 
 
 prediction_task(

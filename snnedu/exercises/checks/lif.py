@@ -63,11 +63,11 @@ value_check(
 def matched_lif_rate() -> float:
     """Rate [Hz] of notebook 03's LIF neuron matched to the lecture's HH model, at 1.5 µA/cm²."""
     params = hh.HHParams()
-    rheobase = hh.rheobase(params, duration=300.0, rtol=1e-2)
+    rheobase = hh.rheobase(params=params, duration=300.0, rtol=1e-2)
     matched, pa_per_ua = lif.lif_params_like_hh(
-        rheobase, hh.resting_potential(params), params.c_m, params.g_l
+        rheobase, hh.resting_potential(params=params), params.c_m, params.g_l
     )
-    return float(lif.lif_rate_hz(MATCHED_STEP_UA * pa_per_ua, matched))
+    return float(lif.lif_rate_hz(MATCHED_STEP_UA * pa_per_ua, params=matched))
 
 
 prediction_task(
