@@ -4,6 +4,6 @@
 >>> check("membrane.nernst_k", -93.0)           # doctest: +SKIP
 """
 
-from snnedu.exercises.checking import CheckResult, check, hint
+from snnedu.exercises.checking import CheckResult, check, explain, hint, predict, reveal
 
-__all__ = ["CheckResult", "check", "hint"]
+__all__ = ["CheckResult", "check", "explain", "hint", "predict", "reveal"]

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from snnedu.exercises.checking import function_check, value_check
+from snnedu.energy import EnergyParams, SpikeBudget, energy_per_image
+from snnedu.exercises.checking import explain_prompt, function_check, value_check
 from snnedu.models import convsnn_layers as layers
 from snnedu.networks import convsnn
 
@@ -80,4 +81,38 @@ value_check(
     hint="The non-zero values are cut into n_steps packets of equal size ⌊nnz / n_steps⌋; the "
     "remainder never fires.",
     rtol=0,
+)
+
+
+LECTURE_SPIKES = 16 + 1
+"""Spikes of the lecture's example classification."""
+
+PHONE_POWER_W = 1.0
+"""The lecture's phone power budget [W]."""
+
+
+def _phone_classifications() -> float:
+    energy = energy_per_image(
+        SpikeBudget(0.0, float(LECTURE_SPIKES), 0.0, 100), EnergyParams(count_input=0.0)
+    ).energy_j
+    return PHONE_POWER_W / energy
+
+
+value_check(
+    "convsnn.phone_classifications",
+    expected=_phone_classifications,
+    hint="Energy per classification = spikes × energy per spike (1 pJ = 1e-12 J); a power of "
+    "1 W is 1 J per second. How many classifications fit into one joule?",
+    rtol=0.02,
+    unit="per second",
+)
+
+explain_prompt(
+    "convsnn.energy_is_more_than_spikes",
+    question="Which costs does a spike count leave out?",
+    model_answer="Each spike is delivered to many synapses, and every synaptic event costs "
+    "energy too (tens of pJ on TrueNorth or Loihi), so with a large fan-out the events, not the "
+    "spikes, dominate. Weights must be read from memory, which on conventional hardware costs "
+    "far more than the arithmetic, and a chip draws static (idle) power whether it spikes or "
+    "not. The spike count is a lower bound, useful to compare codes, not a chip's bill.",
 )

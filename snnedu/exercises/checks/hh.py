@@ -8,7 +8,7 @@ from functools import cache
 
 import numpy as np
 
-from snnedu.exercises.checking import function_check, value_check
+from snnedu.exercises.checking import explain_prompt, function_check, value_check
 from snnedu.models import hh
 
 REFRACTORY_INTERVALS = np.arange(1.5, 30.25, 0.5)
@@ -67,7 +67,17 @@ value_check(
     "hh.refractory_period",
     expected=lambda: hh.refractory_periods(squid_refractory_curve()).absolute,
     hint="On the squid axon's refractory curve, find the last interval at which no second spike "
-    "could be evoked at all (marked at the top of the plot: the threshold is infinite there).",
-    atol=0.5,
+    "could be evoked at all (marked at the top of the plot: the threshold is infinite there); "
+    "the intervals are 0.5 ms apart, so give one of them exactly.",
+    atol=0.05,
     unit="ms",
+)
+
+explain_prompt(
+    "hh.gate_sign",
+    question="What would happen to a gate slightly above x₀ if dx/dt = +(x − x₀)/τ?",
+    model_answer="With a plus sign the rate of change has the same sign as the deviation: a gate "
+    "above x₀ would grow faster and faster (x − x₀ ∝ e^{+t/τ}) and one below would fall, so every "
+    "gate would run away from its steady state and out of [0, 1] — an unstable equation. With the "
+    "minus sign the deviation decays as e^{−t/τ}: the gate relaxes to x₀(v), and τ says how fast.",
 )

@@ -3,9 +3,16 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 import numpy as np
 
-from snnedu.exercises.checking import function_check, value_check
+from snnedu.exercises.checking import (
+    explain_prompt,
+    function_check,
+    prediction_task,
+    value_check,
+)
 from snnedu.models import inhibition, stimuli
 
 UNIFORM_EXCITATION_HZ = 20.0
@@ -43,6 +50,18 @@ def _dog_kernel_1d(sigma_c, sigma_s, radius):
     return inhibition.dog_kernel(sigma_c, sigma_s, radius=radius)
 
 
+value_check(
+    "inhibition.bright_band_height",
+    expected=lambda: float(
+        np.max(inhibition.dog_response(stimuli.mach_ramp(), sigma_c=1.0, sigma_s=3.0))
+        - inhibition.dog_response(stimuli.mach_ramp(), sigma_c=1.0, sigma_s=3.0)[-1]
+    ),
+    hint="response = dog_response(mach_ramp(), sigma_c=1.0, sigma_s=3.0); the band is the "
+    "largest value of the response, the plateau far from the ramp is response[-1].",
+    rtol=0.02,
+    unit="a.u.",
+)
+
 function_check(
     "inhibition.dog_kernel",
     _dog_kernel_1d,
@@ -68,8 +87,48 @@ def _single_winner() -> float:
 value_check(
     "inhibition.hard_wta_winners",
     expected=_single_winner,
-    hint="With complete inhibition every neuron is held at v_rest until t_s + t_inh after the "
-    "first spike; how many neurons can fire if t_inh is as long as the whole run?",
+    hint="Run it and count: result.counts holds each neuron's spikes, and np.count_nonzero "
+    "counts the neurons that fired at least once. Then ask why that many.",
     atol=0.0,
     rtol=0.0,
+)
+
+
+@cache
+def short_window_winners(n_seeds: int = 20) -> float:
+    """Median number of different neurons that fire in notebook 05's short-window WTA race."""
+    counts = [
+        np.count_nonzero(
+            inhibition.simulate_wta(
+                np.linspace(2000.0, 3000.0, 10),
+                np.random.default_rng(seed),
+                inhibition.WTAParams(inhibition=1.0, t_inh=20.0),
+                duration_ms=300.0,
+            ).counts
+        )
+        for seed in range(n_seeds)
+    ]
+    return float(np.median(counts))
+
+
+prediction_task(
+    "inhibition.short_window_winners",
+    short_window_winners,
+    question="how many different neurons fire in 300 ms (a count)",
+    atol=1.5,
+    explanation="Complete inhibition lets only the first neuron fire in each 20 ms window, but "
+    "every window starts a new race, and the race is stochastic: Poisson input gives the "
+    "strongest neuron the best odds, not a certainty. Over a dozen windows several neurons win "
+    "at least once. One winner needs a window as long as the presentation (or much stronger "
+    "differences between the inputs, or a winner that is favoured by its own history).",
+)
+
+explain_prompt(
+    "inhibition.wavy_grid",
+    question="What will the DoG model predict for the wavy grid, and what does that say?",
+    model_answer="The DoG unit only sums light in a circular centre and surround; bending the "
+    "streets barely changes how much white surrounds an intersection, so the model still "
+    "predicts dark spots. Observers see none: the illusion depends on the streets being "
+    "straight, which a circular retinal filter cannot sense. Orientation-selective, cortical "
+    "mechanisms must be part of the explanation.",
 )

@@ -3,11 +3,24 @@
 
 from __future__ import annotations
 
-from snnedu.exercises.checking import function_check, value_check
-from snnedu.models import lif
+from functools import cache
+
+from snnedu.exercises.checking import (
+    explain_prompt,
+    function_check,
+    prediction_task,
+    value_check,
+)
+from snnedu.models import hh, lif
 
 ADAPTATION_CURRENT_PA = 500.0
 """Current of the adaptation exercise [pA]."""
+
+MAX_RATE_T_REF_MS = 3.0
+"""Refractory period of the maximum-rate exercise [ms] (not one of the notebook's figures)."""
+
+MATCHED_STEP_UA = 1.5
+"""Step of the HH-matched LIF prediction [µA/cm²]."""
 
 value_check(
     "lif.rheobase",
@@ -29,9 +42,9 @@ function_check(
 
 value_check(
     "lif.max_rate",
-    expected=lambda: float(lif.lif_rate_hz(1e12, lif.LIFParams())),
+    expected=lambda: float(lif.lif_rate_hz(1e12, lif.LIFParams(t_ref=MAX_RATE_T_REF_MS))),
     hint="For a huge current the neuron reaches threshold at once after every refractory "
-    "period: what is left of the period?",
+    "period: what is left of the period? (A period in ms gives a rate in Hz as 1000 / period.)",
     rtol=1e-3,
     unit="Hz",
 )
@@ -43,4 +56,38 @@ value_check(
     "second only: the first hundreds of ms are the adaptation transient.",
     rtol=0.03,
     unit="Hz",
+)
+
+
+@cache
+def matched_lif_rate() -> float:
+    """Rate [Hz] of notebook 03's LIF neuron matched to the lecture's HH model, at 1.5 µA/cm²."""
+    params = hh.HHParams()
+    rheobase = hh.rheobase(params=params, duration=300.0, rtol=1e-2)
+    matched, pa_per_ua = lif.lif_params_like_hh(
+        rheobase, hh.resting_potential(params=params), params.c_m, params.g_l
+    )
+    return float(lif.lif_rate_hz(MATCHED_STEP_UA * pa_per_ua, params=matched))
+
+
+prediction_task(
+    "lif.matched_lif_rate",
+    matched_lif_rate,
+    question="the matched LIF neuron's rate at 1.5 µA/cm² [Hz]",
+    unit="Hz",
+    rtol=0.25,
+    explanation="Matched at the rheobase, the LIF threshold sits less than 1 mV above rest, and "
+    "after each spike the LIF neuron only has to recharge that millivolt (plus t_ref) through a "
+    "3 ms membrane, so a current a little above the rheobase already gives hundreds of Hz. The "
+    "HH neuron recovers through slow gates (h must reopen, n must close), which stretches every "
+    "interval. One matched number (the rheobase) does not make two models agree elsewhere.",
+)
+
+explain_prompt(
+    "lif.delta_reset",
+    question="Why must the δ-term carry the factor C·(v_th − v_reset)?",
+    model_answer="Integrate C dv/dt over an instant around the spike time: the leak and i_ext "
+    "contribute nothing in zero time, while a δ-pulse of weight q changes C·v by q. To take v "
+    "from v_th down to v_reset the pulse must remove the charge C·(v_th − v_reset); a weight of 1 "
+    "would have the wrong units (charge, not voltage) and the wrong size.",
 )

@@ -3,7 +3,14 @@
 
 from __future__ import annotations
 
-from snnedu.exercises.checking import function_check, value_check
+from functools import cache
+
+from snnedu.exercises.checking import (
+    explain_prompt,
+    function_check,
+    prediction_task,
+    value_check,
+)
 from snnedu.models import membrane
 
 HIGH_K_OUT = 10.0
@@ -102,4 +109,35 @@ value_check(
     hint="Charge per area Q = C_m·|E_K| (1 µF/cm² = 0.01 F/m²), moles per area Q/F; the soma "
     "holds [K⁺]in · (r/3) moles per area (mM = mol/m³, r in metres). Divide the two.",
     rtol=0.05,
+)
+
+
+@cache
+def pump_blocked_potential(minutes: float = 30.0) -> float:
+    """Membrane potential [mV] of ``PumpLeakParams()``'s cell after ``minutes`` without pump."""
+    blocked = membrane.PumpLeakParams()._replace(i_pump_max=0.0)
+    return float(membrane.simulate_pump_leak(minutes * 60.0, params=blocked).v[-1])
+
+
+prediction_task(
+    "membrane.pump_blocked_30min",
+    pump_blocked_potential,
+    question="the membrane potential after 30 minutes with the pump blocked [mV]",
+    unit="mV",
+    atol=3.0,
+    explanation="Blocking the pump removes its outward current at once, so V jumps up by the "
+    "pump's electrogenic share within milliseconds. But that is not the end: without the pump "
+    "nothing returns the Na⁺ that leaks in and the K⁺ that leaks out, so the gradients run "
+    "down, E_K and E_Na both creep towards zero and the resting potential follows them, minute "
+    "by minute. The slow drift is larger than the jump: the pump's main job is to keep the "
+    "batteries charged, not to add its few mV.",
+)
+
+explain_prompt(
+    "membrane.high_k_vs_e_k",
+    question="Why does V_rest move by a different amount than E_K when [K⁺]out rises?",
+    model_answer="E_K depends on [K⁺]out alone, through ln([K⁺]out/[K⁺]in). In the GHK equation "
+    "[K⁺]out is added to the Na⁺ term P_Na·[Na⁺]out, which does not change, so the argument of "
+    "the logarithm grows by a smaller factor and V_rest depolarises by less than E_K. The more "
+    "the membrane is dominated by K⁺ (the smaller P_Na/P_K), the closer V_rest follows E_K.",
 )

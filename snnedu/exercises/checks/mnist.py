@@ -23,7 +23,8 @@ value_check(
 value_check(
     "mnist.retry_rate",
     expected=lambda: 255 * _Q.rate_scale * (_Q.intensity + 2 * _Q.intensity_step),
-    hint="Each retry adds 1 to the intensity; after two retries it is 4.",
+    hint="Find in ProtocolParams how the intensity starts and how much each retry adds to it; "
+    "then apply the rate code (pixel / 8 · intensity) to the brightest pixel.",
     rtol=1e-6,
     unit="Hz",
 )
@@ -31,7 +32,8 @@ value_check(
 value_check(
     "mnist.first_threshold",
     expected=lambda: _P.v_th_exc + _P.theta_init - _P.theta_offset,
-    hint="The threshold is v_th + θ − θ_offset, with θ starting at 20 mV and the offset 20 mV.",
+    hint="The effective threshold is v_th + θ − θ_offset; read v_th, the initial θ and the "
+    "offset from DiehlCookParams() (their names say which is which).",
     rtol=0.0,
     atol=1e-6,
     unit="mV",

@@ -7,7 +7,7 @@ from functools import cache
 
 import numpy as np
 
-from snnedu.exercises.checking import function_check, value_check
+from snnedu.exercises.checking import function_check, prediction_task, value_check
 from snnedu.models import stdp
 from snnedu.models.stimuli import bar_prototypes, noisy_samples
 from snnedu.networks.prototypes import PrototypeParams, match_prototypes, train_prototypes
@@ -63,11 +63,14 @@ def prototypes_learned_without_inhibition(seed: int = 0, n_samples: int = 300) -
     return int(np.unique(np.argmax(match.similarity, axis=1)).size)
 
 
-value_check(
+prediction_task(
     "stdp.bars_without_inhibition",
-    expected=lambda: float(prototypes_learned_without_inhibition()),
-    hint="Look at the receptive fields trained with inhibition=0: how many different bars do "
-    "the four neurons end up preferring?",
-    atol=0.0,
-    rtol=0.0,
+    lambda: float(prototypes_learned_without_inhibition()),
+    question="how many different bars the four neurons prefer without inhibition (a count)",
+    atol=0.5,
+    explanation="Without inhibition every neuron sees every image, fires for it and strengthens "
+    "the inputs that drove it. Nothing makes the neurons differ, and the bar that happened to "
+    "drive them most early on is reinforced in all of them (rich get richer), so they converge "
+    "on the same receptive field. Winner-take-all breaks the symmetry: only the winner fires "
+    "and learns, and the adaptive threshold hands the next images to the others.",
 )
