@@ -358,7 +358,9 @@ def test_refractory_periods_from_a_hand_made_curve():
 
 
 def test_ou_current_has_the_stationary_statistics_and_is_reproducible():
-    i = hh.ou_current(5000.0, 0.1, mean=2.0, sigma=1.5, tau=4.0, n=4, rng=np.random.default_rng(11))
+    i = hh.ou_current(
+        5000.0, dt=0.1, mean=2.0, sigma=1.5, tau=4.0, n=4, rng=np.random.default_rng(11)
+    )
     assert i.mean() == pytest.approx(2.0, abs=0.1)
     assert i.std() == pytest.approx(1.5, rel=0.05)
     x = i - i.mean()
@@ -366,7 +368,7 @@ def test_ou_current_has_the_stationary_statistics_and_is_reproducible():
     rho = np.mean(x[lag:] * x[:-lag]) / np.var(x)
     assert rho == pytest.approx(math.exp(-1.0), abs=0.05)
     again = hh.ou_current(
-        5000.0, 0.1, mean=2.0, sigma=1.5, tau=4.0, n=4, rng=np.random.default_rng(11)
+        5000.0, dt=0.1, mean=2.0, sigma=1.5, tau=4.0, n=4, rng=np.random.default_rng(11)
     )
     np.testing.assert_array_equal(i, again)
 

@@ -1,7 +1,9 @@
 """Spike-train utilities shared by every model: rasters, spike times, rates and statistics.
 
 A raster ``spikes`` is a bool array of shape ``(n_steps, n)`` (time first); step ``k`` covers
-``[k dt, (k + 1) dt)``. Spike times are in ms; ``np.inf`` means "never fires".
+``[k dt, (k + 1) dt)``. ``dt`` may be left out when the raster is a
+:class:`~snnedu.core.stimulus.Stimulus` (it knows its own); if given it must agree. Spike
+times are in ms; ``np.inf`` means "never fires".
 
 Statistics (Gerstner et al. 2014, *Neuronal Dynamics*, §7.3; Dayan & Abbott 2001, §1.4):
 
@@ -24,6 +26,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from snnedu.core.stimulus import resolve_dt
 from snnedu.core.validation import require_positive
 
 
@@ -83,24 +86,24 @@ def spike_times_to_raster(spike_times_ms, duration_ms: float, dt: float) -> np.n
     return spikes
 
 
-def raster_to_spike_times(spikes, dt: float) -> list[np.ndarray]:
+def raster_to_spike_times(spikes, dt: float | None = None) -> list[np.ndarray]:
     """Spike times [ms] of each neuron (start of the step it spiked in), one array per neuron.
 
     >>> raster_to_spike_times(np.array([[0, 1], [1, 1]]), dt=0.5)
     [array([0.5]), array([0. , 0.5])]
     """
-    dt = require_positive("dt", dt, "ms")
+    dt = resolve_dt(dt, None, spikes=spikes)
     spikes = as_raster(spikes)
     return [np.flatnonzero(spikes[:, j]) * dt for j in range(spikes.shape[1])]
 
 
-def first_spike_times(spikes, dt: float) -> np.ndarray:
+def first_spike_times(spikes, dt: float | None = None) -> np.ndarray:
     """Time [ms] of each neuron's first spike, ``np.inf`` for silent neurons.
 
     >>> first_spike_times(np.array([[0, 0], [1, 0]]), dt=2.0)
     array([ 2., inf])
     """
-    dt = require_positive("dt", dt, "ms")
+    dt = resolve_dt(dt, None, spikes=spikes)
     spikes = as_raster(spikes)
     times = np.full(spikes.shape[1], np.inf)
     fired = spikes.any(axis=0)
@@ -108,21 +111,23 @@ def first_spike_times(spikes, dt: float) -> np.ndarray:
     return times
 
 
-def firing_rate_hz(spikes, dt: float) -> np.ndarray:
+def firing_rate_hz(spikes, dt: float | None = None) -> np.ndarray:
     """Mean firing rate [Hz] of each neuron over the whole raster."""
-    dt = require_positive("dt", dt, "ms")
+    dt = resolve_dt(dt, None, spikes=spikes)
     spikes = as_raster(spikes)
     return spikes.sum(axis=0) / (spikes.shape[0] * dt) * 1000.0
 
 
-def population_rate_hz(spikes, dt: float, window_ms: float | None = None) -> np.ndarray:
+def population_rate_hz(
+    spikes, dt: float | None = None, window_ms: float | None = None
+) -> np.ndarray:
     """Population rate [Hz] at each step: the fraction of neurons spiking, divided by ``dt``.
 
     Parameters
     ----------
     spikes : bool array (n_steps, n)
-    dt : float
-        Time step [ms].
+    dt : float, optional
+        Time step [ms]; default the raster's own (a :class:`~snnedu.core.stimulus.Stimulus`).
     window_ms : float, optional
         Width of a centred box filter [ms] that smooths the rate (none by default).
 
@@ -130,7 +135,7 @@ def population_rate_hz(spikes, dt: float, window_ms: float | None = None) -> np.
     -------
     rate_hz : float array (n_steps,)
     """
-    dt = require_positive("dt", dt, "ms")
+    dt = resolve_dt(dt, None, spikes=spikes)
     spikes = as_raster(spikes)
     rate = spikes.mean(axis=1) / dt * 1000.0
     if window_ms is not None:
@@ -139,9 +144,9 @@ def population_rate_hz(spikes, dt: float, window_ms: float | None = None) -> np.
     return rate
 
 
-def interspike_intervals(spikes, dt: float) -> np.ndarray:
+def interspike_intervals(spikes, dt: float | None = None) -> np.ndarray:
     """All interspike intervals [ms], pooled over neurons (each neuron's own consecutive spikes)."""
-    dt = require_positive("dt", dt, "ms")
+    dt = resolve_dt(dt, None, spikes=spikes)
     spikes = as_raster(spikes)
     neurons, steps = np.nonzero(spikes.T)  # sorted by neuron, then by time
     gaps = np.diff(neurons) == 0
@@ -166,12 +171,12 @@ def coefficient_of_variation(isi_ms) -> float:
     return float(isi.std() / mean)
 
 
-def spike_counts(spikes, dt: float, window_ms: float) -> np.ndarray:
+def spike_counts(spikes, dt: float | None, window_ms: float) -> np.ndarray:
     """Spike counts of each neuron in consecutive windows: int array ``(n_windows, n)``.
 
     The tail of the raster that does not fill a whole window is dropped.
     """
-    dt = require_positive("dt", dt, "ms")
+    dt = resolve_dt(dt, None, spikes=spikes)
     spikes = as_raster(spikes)
     width = round(require_positive("window_ms", window_ms, "ms") / dt)
     if width < 1 or width > spikes.shape[0]:

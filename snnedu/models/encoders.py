@@ -39,6 +39,7 @@ from __future__ import annotations
 import numpy as np
 
 from snnedu.core.spikes import spike_times_to_raster
+from snnedu.core.stimulus import Stimulus, resolve_dt
 from snnedu.core.validation import require_non_negative, require_positive
 
 MAX_RATE_HZ = 63.75
@@ -65,7 +66,8 @@ def poisson_spikes(rate_hz, duration_ms: float, dt: float, rng: np.random.Genera
 
     Returns
     -------
-    spikes : bool array (n_steps, n)
+    spikes : bool Stimulus (n_steps, n)
+        A raster that knows its ``dt``.
 
     Examples
     --------
@@ -75,7 +77,7 @@ def poisson_spikes(rate_hz, duration_ms: float, dt: float, rng: np.random.Genera
     True
     """
     _require_rng(rng)
-    dt = require_positive("dt", dt, "ms")
+    dt = resolve_dt(dt, None, rate_hz=rate_hz)
     duration_ms = require_positive("duration_ms", duration_ms, "ms")
     n_steps = round(duration_ms / dt)
     if n_steps < 1:
@@ -92,7 +94,7 @@ def poisson_spikes(rate_hz, duration_ms: float, dt: float, rng: np.random.Genera
         raise ValueError(f"rate_hz must have shape (n,) or (n_steps, n), got {rate.shape}.")
     _check_rates(rate, dt)
     p = rate * (dt / 1000.0)
-    return rng.random((n_steps, rate.shape[-1])) < p
+    return Stimulus(rng.random((n_steps, rate.shape[-1])) < p, dt)
 
 
 def poisson_isi_cv(rate_hz: float, dt: float) -> float:
@@ -216,7 +218,7 @@ def encode_latency_raster(
     ``n_steps = round(t_max_ms / dt) + 1`` (so a spike at ``t_max_ms`` is included)."""
     times = encode_latency(image, t_max_ms, dt, brighter_first, threshold)
     n_steps = round(t_max_ms / dt) + 1
-    return spike_times_to_raster(times, n_steps * dt, dt)
+    return Stimulus(spike_times_to_raster(times, n_steps * dt, dt), dt)
 
 
 def _pixels(image) -> np.ndarray:

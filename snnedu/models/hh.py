@@ -53,6 +53,7 @@ import numba
 import numpy as np
 
 from snnedu.core.jit import jit
+from snnedu.core.stimulus import Stimulus, resolve_dt
 from snnedu.core.validation import (
     finite_array,
     require_finite,
@@ -309,25 +310,30 @@ def n_steps_for(duration: float, dt: float) -> int:
     return max(1, round(duration / dt))
 
 
-def step_current(amplitude, t_on: float, t_off: float, duration: float, dt: float = 0.01):
+def step_current(
+    amplitude, t_on: float, t_off: float, duration: float, *, dt: float = 0.01
+) -> Stimulus:
     """A current step [µA/cm²] switched on at ``t_on`` and off at ``t_off`` [ms].
 
-    Returns shape (n_steps,), or (n_steps, len(amplitude)) for an array of amplitudes (one neuron
-    each). Sample k holds the current during [k·dt, (k + 1)·dt).
+    Returns a :class:`~snnedu.core.stimulus.Stimulus` that knows its ``dt``: shape (n_steps,),
+    or (n_steps, len(amplitude)) for an array of amplitudes (one neuron each). Sample k holds
+    the current during [k·dt, (k + 1)·dt).
 
-    >>> step_current(2.0, t_on=0.02, t_off=0.04, duration=0.05)
-    array([0., 0., 2., 2., 0.])
+    >>> current = step_current(2.0, t_on=0.02, t_off=0.04, duration=0.05)
+    >>> current.tolist(), current.dt
+    ([0.0, 0.0, 2.0, 2.0, 0.0], 0.01)
     """
-    return pulse_train(amplitude, [t_on], t_off - t_on, duration, dt)
+    return pulse_train(amplitude, [t_on], t_off - t_on, duration, dt=dt)
 
 
 def pulse_train(
-    amplitude, onsets: Sequence[float], width: float, duration: float, dt: float = 0.01
-):
+    amplitude, onsets: Sequence[float], width: float, duration: float, *, dt: float = 0.01
+) -> Stimulus:
     """Rectangular pulses of ``width`` [ms] starting at each of ``onsets`` [ms].
 
     ``amplitude`` [µA/cm²] is a number (shape (n_steps,)) or an array (one neuron each, shape
-    (n_steps, len(amplitude))).
+    (n_steps, len(amplitude))). Returns a :class:`~snnedu.core.stimulus.Stimulus` sampled
+    every ``dt``.
     """
     n_steps = n_steps_for(duration, dt)
     require_positive("width", width, "ms")
@@ -341,14 +347,14 @@ def pulse_train(
         # a tiny margin so that t_on = k·dt starts exactly at sample k despite rounding
         shape[(t >= onset - 1e-9 * dt) & (t < onset + width - 1e-9 * dt)] = 1.0
     if amplitude.ndim == 0:
-        return shape * float(amplitude)
-    return shape[:, None] * amplitude.ravel()[None, :]
+        return Stimulus(shape * float(amplitude), dt)
+    return Stimulus(shape[:, None] * amplitude.ravel()[None, :], dt)
 
 
 def ou_current(
     duration: float,
-    dt: float = 0.01,
     *,
+    dt: float = 0.01,
     mean: float = 0.0,
     sigma: float = 1.0,
     tau: float = 5.0,
@@ -377,7 +383,7 @@ def ou_current(
     # x_k = decay·x_{k−1} + kick_k, a linear recursion solved with scipy's IIR filter
     from scipy.signal import lfilter
 
-    return mean + lfilter([1.0], [1.0, -decay], kicks, axis=0)
+    return Stimulus(mean + lfilter([1.0], [1.0, -decay], kicks, axis=0), dt)
 
 
 # --------------------------------------------------------------------------- the simulator
@@ -589,7 +595,7 @@ def simulate_hh(
     i_ext=0.0,
     duration: float | None = None,
     *,
-    dt: float = 0.01,
+    dt: float | None = None,
     params: HHParams = LECTURE_PARAMS,
     state: HHState | None = None,
     n: int | None = None,
@@ -602,15 +608,17 @@ def simulate_hh(
 
     Parameters
     ----------
-    i_ext : float or array [µA/cm²]
+    i_ext : float, array or Stimulus [µA/cm²]
         External current, broadcast to shape (n_steps, n_neurons) with numpy's rules: a number
         (constant), shape (n_steps,) (one neuron's time course), (1, n) (a constant per neuron),
         (n_steps, 1) (one time course for all) or (n_steps, n). Sample k holds during
-        [k·dt, (k + 1)·dt).
+        [k·dt, (k + 1)·dt). A :class:`~snnedu.core.stimulus.Stimulus` (what
+        :func:`step_current` and the other builders return) carries its own ``dt``.
     duration : float, optional [ms]
         Needed when ``i_ext`` has no time axis; otherwise it must agree with it.
-    dt : float [ms]
-        Time step; at most :func:`max_dt`.
+    dt : float, optional [ms]
+        Time step; at most :func:`max_dt`. Default: the stimulus' own ``dt``, else 0.01 ms.
+        A stimulus built with another ``dt`` is refused (its samples would last the wrong time).
     params : HHParams
     state : HHState, optional
         Start here (not modified); default: every neuron at rest.
@@ -638,7 +646,7 @@ def simulate_hh(
     ((0, 2), [5, 1])
     """
     p = _checked_params(params)
-    dt = require_positive("dt", dt, "ms")
+    dt = resolve_dt(dt, 0.01, i_ext=i_ext)
     limit = max_dt(p)
     if dt > limit:
         raise ValueError(
@@ -893,7 +901,7 @@ def threshold_current(
     duration = require_positive("duration", duration, "ms")
     require_positive("window", window, "ms")
     require_non_negative("t_on", t_on, "ms")
-    shape = pulse_train(1.0, [t_on], duration, t_on + duration + window, dt)
+    shape = pulse_train(1.0, [t_on], duration, t_on + duration + window, dt=dt)
 
     def fires(amplitudes):
         res = simulate_hh(shape[:, None] * amplitudes[None, :], params=p, dt=dt, record=())
@@ -986,8 +994,8 @@ def paired_pulse_current(
     if np.any(interval < first_width):
         raise ValueError(f"every interval must be >= first_width={first_width} ms (no overlap).")
     duration = t_on + float(interval.max()) + second_width + window
-    current = pulse_train(float(first_amplitude), [t_on], first_width, duration, dt)
-    current = np.repeat(current[:, None], second.size, axis=1)
+    current = pulse_train(float(first_amplitude), [t_on], first_width, duration, dt=dt)
+    current = Stimulus(np.repeat(current[:, None], second.size, axis=1), dt)
     t = np.arange(current.shape[0]) * dt
     for j, (amp, gap) in enumerate(zip(second, interval, strict=True)):
         on = t_on + gap

@@ -53,6 +53,7 @@ from typing import NamedTuple
 import numpy as np
 
 from snnedu.core.jit import jit
+from snnedu.core.stimulus import resolve_dt
 from snnedu.core.validation import (
     as_float_params,
     finite_array,
@@ -137,7 +138,7 @@ def rheobase_pa(params: LIFParams | None = None) -> float:
 def simulate_lif(
     i_ext,
     params: LIFParams | None = None,
-    dt: float = 0.1,
+    dt: float | None = None,
     duration_ms: float | None = None,
     state: LIFState | None = None,
     g_e=None,
@@ -152,8 +153,10 @@ def simulate_lif(
         External current [pA]: constant per neuron (shape (n,) or (1, n)), or one row per
         time step.
     params : LIFParams
-    dt : float
-        Time step [ms].
+    dt : float, optional
+        Time step [ms]. Default: the inputs' own ``dt`` if they are
+        :class:`~snnedu.core.stimulus.Stimulus` arrays, else 0.1 ms. An input built with
+        another ``dt`` is refused.
     duration_ms : float, optional
         Simulated time [ms]; required unless an input has one row per step.
     state : LIFState, optional
@@ -170,7 +173,7 @@ def simulate_lif(
     LIFResult
     """
     params = validate_lif_params(params)
-    dt = require_positive("dt", dt, "ms")
+    dt = resolve_dt(dt, 0.1, i_ext=i_ext, g_e=g_e, g_i=g_i)
     inputs = {"i_ext": i_ext, "g_e": g_e, "g_i": g_i}
     n = None
     rows = None

@@ -27,7 +27,7 @@ the conductance-based (COBA) benchmark of Brette et al. (2007), *J. Comput. Neur
 
 >>> spikes = np.zeros((4, 1), dtype=bool); spikes[0, 0] = True
 >>> exponential_synapse(spikes, 2.0, tau=1.0, dt=1.0).ravel().round(3)
-array([2.   , 0.736, 0.271, 0.1  ])
+Stimulus([2.   , 0.736, 0.271, 0.1  ], dt=1.0)
 """
 
 from __future__ import annotations
@@ -39,6 +39,7 @@ import numpy as np
 
 from snnedu.core.jit import jit
 from snnedu.core.spikes import as_raster
+from snnedu.core.stimulus import Stimulus, resolve_dt
 from snnedu.core.validation import as_float_params, finite_array, require_positive
 from snnedu.models.lif import (
     LIFParams,
@@ -58,7 +59,7 @@ class SynapseParams(NamedTuple):
     e_inh: float = -80.0  # inhibitory reversal potential [mV]
 
 
-def exponential_synapse(spikes, weights, tau: float, dt: float) -> np.ndarray:
+def exponential_synapse(spikes, weights, tau: float, dt: float | None = None) -> Stimulus:
     """Filter presynaptic spikes through exponential synapses.
 
     Parameters
@@ -70,21 +71,23 @@ def exponential_synapse(spikes, weights, tau: float, dt: float) -> np.ndarray:
         vector means one postsynaptic neuron.
     tau : float
         Decay time constant [ms].
-    dt : float
-        Time step [ms].
+    dt : float, optional
+        Time step [ms]; default the raster's own if it is a
+        :class:`~snnedu.core.stimulus.Stimulus` (e.g. from
+        :func:`~snnedu.models.encoders.poisson_spikes`), which must then agree.
 
     Returns
     -------
-    s : float array (n_steps, n_post)
+    s : Stimulus (n_steps, n_post)
         Value during each step: a spike in step ``k`` is felt from step ``k`` on.
     """
+    dt = resolve_dt(dt, None, spikes=spikes)
     spikes = as_raster(spikes)
     tau = require_positive("tau", tau, "ms")
-    dt = require_positive("dt", dt, "ms")
     w = finite_array("weights", weights)
     n_pre = spikes.shape[1]
-    if w.ndim == 0:
-        w = np.full((n_pre, 1), float(w))
+    if np.ndim(weights) == 0:  # ascontiguousarray makes a number 1-D
+        w = np.full((n_pre, 1), float(w.ravel()[0]))
     elif w.ndim == 1:
         w = w.reshape(-1, 1)
     if w.ndim != 2 or w.shape[0] != n_pre:
@@ -93,11 +96,11 @@ def exponential_synapse(spikes, weights, tau: float, dt: float) -> np.ndarray:
             f"(the raster's columns), got {np.shape(weights)}."
         )
     out = np.empty((spikes.shape[0], w.shape[1]))
-    _exp_filter(spikes, np.ascontiguousarray(w), math.exp(-dt / tau), out)
-    return out
+    _exp_filter(spikes.view(np.ndarray), np.ascontiguousarray(w), math.exp(-dt / tau), out)
+    return Stimulus(out, dt)
 
 
-def exponential_conductance(spikes, weights_ns, tau: float, dt: float) -> np.ndarray:
+def exponential_conductance(spikes, weights_ns, tau: float, dt: float | None = None) -> Stimulus:
     """:func:`exponential_synapse` for conductances [nS]; weights must be ``>= 0``."""
     if np.min(weights_ns) < 0:
         raise ValueError(

@@ -49,7 +49,7 @@ def pulse_response(
     Returns {"i_ext", "result" (HHResult), "currents" (Currents), "peak" [mV]}; the compute
     half of :func:`hh_panel`.
     """
-    i_ext = pulse_train(amplitude, [T_ON], width, duration, dt)
+    i_ext = pulse_train(amplitude, [T_ON], width, duration, dt=dt)
     result = simulate_hh(i_ext, params=params, dt=dt)
     ionic = currents(result.v, result.m, result.h, result.n, params)
     return {"i_ext": i_ext, "result": result, "currents": ionic, "peak": float(result.v.max())}
