@@ -76,7 +76,7 @@ def plot_action_potential(result, currents, i_ext=None, axes=None, neuron: int =
     result : HHResult
         A run that recorded v, m, h and n.
     currents : Currents
-        ``snnedu.models.hh.currents(result.v, result.m, result.h, result.n, params)``.
+        ``snnedu.models.hh.currents(result.v, result.m, result.h, result.n, params=params)``.
     i_ext : array, optional [µA/cm²]
         The input, drawn on a twin axis of the voltage panel.
     axes : three Axes, optional

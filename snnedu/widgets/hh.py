@@ -51,7 +51,7 @@ def pulse_response(
     """
     i_ext = pulse_train(amplitude, [T_ON], width, duration, dt=dt)
     result = simulate_hh(i_ext, params=params, dt=dt)
-    ionic = currents(result.v, result.m, result.h, result.n, params)
+    ionic = currents(result.v, result.m, result.h, result.n, params=params)
     return {"i_ext": i_ext, "result": result, "currents": ionic, "peak": float(result.v.max())}
 
 
@@ -108,7 +108,7 @@ def paired_pulse_response(
     """Two pulses (1 ms at 3 × threshold, then 0.5 ms of ``second_amplitude`` [µA/cm²],
     ``interval`` ms after the first). Returns {"i_ext", "result", "second_spike" (bool)}."""
     if first_amplitude is None:
-        first_amplitude = 3.0 * threshold_current(params, 1.0, dt=dt)
+        first_amplitude = 3.0 * threshold_current(params=params, width=1.0, dt=dt)
     i_ext = paired_pulse_current(first_amplitude, second_amplitude, interval, dt=dt)[:, 0]
     result = simulate_hh(i_ext, params=params, dt=dt, record=("v",))
     return {"i_ext": i_ext, "result": result, "second_spike": result.spike_times.size >= 2}
@@ -128,7 +128,7 @@ def paired_pulse_panel(
     """
     if curve is None:
         intervals = np.arange(2.0, 31.0, 1.0) if intervals is None else intervals
-        curve = refractory_curve(intervals, params)
+        curve = refractory_curve(intervals, params=params)
     first = curve.first_amplitude
     start = paired_pulse_response(10.0, 3 * curve.baseline, params, first)
     with plt.ioff():
