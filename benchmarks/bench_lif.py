@@ -81,10 +81,10 @@ def main(argv=None) -> int:
             n,
             INPUT_RATE_HZ,
             WEIGHT_PA,
-            np.random.default_rng(seed),
-            lif.ADAPTIVE,
+            rng=np.random.default_rng(seed),
+            params=lif.ADAPTIVE,
             tau_syn=TAU_SYN_MS,
-            duration_ms=duration,
+            duration=duration,
             dt=DT_MS,
         )
 
@@ -93,10 +93,10 @@ def main(argv=None) -> int:
             10,
             INPUT_RATE_HZ,
             WEIGHT_PA,
-            np.random.default_rng(0),
-            lif.ADAPTIVE,
+            rng=np.random.default_rng(0),
+            params=lif.ADAPTIVE,
             tau_syn=TAU_SYN_MS,
-            duration_ms=10.0,
+            duration=10.0,
             dt=DT_MS,
         )
     )

@@ -30,7 +30,7 @@ def test_constant_conductances_relax_to_the_closed_form_steady_state():
     g_e = np.array([0.0, 5.0, 10.0, 30.0])
     g_i = np.array([10.0, 0.0, 5.0, 20.0])
     i_ext = np.array([0.0, 50.0, -20.0, 100.0])
-    run = lif.simulate_lif(i_ext, PASSIVE, dt=0.1, duration_ms=300.0, g_e=g_e, g_i=g_i)
+    run = lif.simulate_lif(i_ext, params=PASSIVE, dt=0.1, duration=300.0, g_e=g_e, g_i=g_i)
     v_inf = synapses.steady_state_v(g_e, g_i, i_ext, PASSIVE)
     np.testing.assert_allclose(run.v[-1], v_inf, atol=1e-9)
     # and the approach is exponential with τ_eff = C / g_tot
@@ -46,7 +46,7 @@ def test_steady_state_matches_hand_computed_weighted_mean():
 
 def test_shunting_inhibition_is_silent_at_rest_and_divides_depolarisation():
     shunt = PASSIVE._replace(e_inh=PASSIVE.v_rest)
-    alone = lif.simulate_lif(0.0, shunt, dt=0.1, duration_ms=100.0, g_i=30.0)
+    alone = lif.simulate_lif(0.0, params=shunt, dt=0.1, duration=100.0, g_i=30.0)
     np.testing.assert_allclose(alone.v, shunt.v_rest, atol=1e-12)
     g_l, g_e = 10.0, 10.0
     depol = synapses.steady_state_v(g_e, 0.0, params=shunt) - shunt.v_rest
@@ -62,10 +62,13 @@ def test_conductance_ipsp_reverses_at_e_inh_but_current_ipsp_does_not():
     for v0, sign in ((-60.0, -1.0), (-100.0, 1.0)):
         hold = (v0 - PASSIVE.v_rest) * 10.0  # pA that holds v0
         state = lif.LIFState(np.array([v0]), np.zeros(1), np.zeros(1))
-        out = lif.simulate_lif(np.full((400, 1), hold), PASSIVE, dt, g_i=g_i, state=state)
+        out = lif.simulate_lif(np.full((400, 1), hold), params=PASSIVE, dt=dt, g_i=g_i, state=state)
         assert np.sign(out.v[100:200, 0].mean() - v0) == sign
         cur = lif.simulate_lif(
-            hold + synapses.exponential_synapse(pre, -100.0, 10.0, dt), PASSIVE, dt, state=state
+            hold + synapses.exponential_synapse(pre, -100.0, 10.0, dt),
+            params=PASSIVE,
+            dt=dt,
+            state=state,
         )
         assert cur.v[100:200, 0].mean() < v0
 

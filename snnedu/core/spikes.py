@@ -86,6 +86,34 @@ def spike_times_to_raster(spike_times_ms, duration_ms: float, dt: float) -> np.n
     return spikes
 
 
+def events_to_raster(spike_steps, spike_index, n_steps: int, n: int) -> np.ndarray:
+    """Bool raster ``(n_steps, n)`` from spike events: step ``spike_steps[i]`` of neuron
+    ``spike_index[i]``.
+
+    Simulators return spikes as events (a raster of 10,000 neurons × 10,000 steps is 100 MB);
+    this is the raster for plots and statistics that want one.
+
+    >>> events_to_raster([0, 2, 2], [1, 0, 1], n_steps=3, n=2).astype(int)
+    array([[0, 1],
+           [0, 0],
+           [1, 1]])
+    """
+    steps = np.asarray(spike_steps, dtype=np.int64).ravel()
+    index = np.asarray(spike_index, dtype=np.int64).ravel()
+    if steps.shape != index.shape:
+        raise ValueError(
+            f"spike_steps and spike_index must have the same length, got {steps.size} and "
+            f"{index.size}."
+        )
+    if steps.size and (steps.min() < 0 or steps.max() >= n_steps):
+        raise ValueError(f"spike_steps must lie in [0, {n_steps - 1}].")
+    if index.size and (index.min() < 0 or index.max() >= n):
+        raise ValueError(f"spike_index must lie in [0, {n - 1}].")
+    raster = np.zeros((n_steps, n), dtype=bool)
+    raster[steps, index] = True
+    return raster
+
+
 def raster_to_spike_times(spikes, dt: float | None = None) -> list[np.ndarray]:
     """Spike times [ms] of each neuron (start of the step it spiked in), one array per neuron.
 

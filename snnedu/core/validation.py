@@ -135,6 +135,20 @@ def labels_array(labels, n: int, n_classes: int | None = None) -> np.ndarray:
     return y.astype(np.int64)
 
 
+def float_array(name: str, value) -> np.ndarray:
+    """Return ``value`` as a float array of its own shape (numbers stay 0-d), or raise if it
+    is not numeric or holds NaN/inf."""
+    try:
+        array = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise ValueError(
+            f"{name} must be a number or an array of numbers, got {value!r}."
+        ) from None
+    if not np.all(np.isfinite(array)):
+        raise ValueError(f"{name} contains NaN or infinite values; check how it was computed.")
+    return array
+
+
 def finite_array(name: str, values, dtype=np.float64, ndim: int | None = None) -> np.ndarray:
     """Return ``values`` as a contiguous array of ``dtype``, or raise if it holds NaN/inf or
     has the wrong number of dimensions."""

@@ -29,7 +29,6 @@ from typing import NamedTuple
 
 import numpy as np
 
-from snnedu.core.spikes import firing_rate_hz
 from snnedu.core.validation import require_non_negative, require_positive
 from snnedu.models.encoders import poisson_spikes
 from snnedu.models.lif import LIFParams, simulate_lif, validate_lif_params
@@ -97,8 +96,8 @@ def locking_curves(
         poisson_spikes(np.array([input_rate_hz]), duration_ms, dt, rng),
     ):
         i_syn = exponential_synapse(train, weight_pa, tau_syn, dt)  # (n_steps, 1)
-        result = simulate_lif(i_syn + i_bias[None, :], params, dt, record=[])
-        rates.append(firing_rate_hz(result.spikes, dt))
+        result = simulate_lif(i_syn + i_bias[None, :], params=params, dt=dt, record=[])
+        rates.append(result.spike_count / (result.t[-1] / 1000.0))
     return LockingResult(i_bias, rates[0], rates[1], float(input_rate_hz))
 
 

@@ -136,7 +136,7 @@ def steady_state_v(g_e=0.0, g_i=0.0, i_ext=0.0, params: LIFParams | None = None)
     params = validate_lif_params(params)
     g_e, g_i = _non_negative("g_e", g_e), _non_negative("g_i", g_i)
     i_ext = float_array("i_ext", i_ext)
-    g_l = leak_conductance_ns(params)
+    g_l = leak_conductance_ns(params=params)
     return (g_l * params.v_rest + g_e * params.e_exc + g_i * params.e_inh + i_ext) / (
         g_l + g_e + g_i
     )
@@ -147,7 +147,7 @@ def effective_tau_ms(g_e=0.0, g_i=0.0, params: LIFParams | None = None):
     membrane faster (the "high-conductance state")."""
     params = validate_lif_params(params)
     g_e, g_i = _non_negative("g_e", g_e), _non_negative("g_i", g_i)
-    return capacitance_pf(params) / (leak_conductance_ns(params) + g_e + g_i)
+    return capacitance_pf(params=params) / (leak_conductance_ns(params=params) + g_e + g_i)
 
 
 def mean_conductance_ns(rate_hz, weight_ns, tau: float):

@@ -43,13 +43,13 @@ def lif_response(
     """
     base = LIFParams() if params is None else params
     p = base._replace(tau_m=tau_m, theta_plus=theta_plus, tau_theta=tau_theta, t_ref=t_ref)
-    result = simulate_lif(float(i_ext), p, dt, duration_ms)
+    result = simulate_lif(float(i_ext), params=p, dt=dt, duration=duration_ms, raster=True)
     return {
         "params": p,
         "result": result,
         "rate_hz": float(firing_rate_hz(result.spikes[result.spikes.shape[0] // 2 :], dt)[0]),
-        "fi_plain": lif_rate_hz(CURRENTS, p),
-        "fi_adaptive": adaptive_lif_rate_hz(CURRENTS, p),
+        "fi_plain": lif_rate_hz(CURRENTS, params=p),
+        "fi_adaptive": adaptive_lif_rate_hz(CURRENTS, params=p),
     }
 
 
