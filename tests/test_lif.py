@@ -257,7 +257,7 @@ def test_lif_matched_to_hh_has_the_same_rheobase():
 def test_lif_panel_updates_headless():
     from snnedu.widgets.lif import lif_panel
 
-    panel = lif_panel(duration_ms=100.0)
+    panel = lif_panel(duration=100.0)
     before = panel.latest["result"].v.copy()
     rate_before = panel.latest["rate_hz"]
     panel.controls["i_ext"].value = 900.0

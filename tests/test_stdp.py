@@ -151,7 +151,9 @@ def test_measured_window_matches_the_analytic_curve(mu):
     delta_t = np.arange(-80.0, 80.1, 2.5)
     measured = measure_stdp_window(delta_t, w=0.4, params=p, dt=0.1)
     np.testing.assert_allclose(measured.delta_t, delta_t, atol=1e-9)
-    np.testing.assert_allclose(measured.dw, stdp_window(delta_t, 0.4, p), rtol=1e-9, atol=1e-15)
+    np.testing.assert_allclose(
+        measured.dw, stdp_window(delta_t, w=0.4, params=p), rtol=1e-9, atol=1e-15
+    )
 
 
 def test_measured_window_rounds_delta_t_to_the_grid():

@@ -64,7 +64,9 @@ def test_simulate_lif_refuses_inputs_built_at_another_dt():
     with pytest.raises(ValueError, match=r"i_ext was built with dt=0.1"):
         lif.simulate_lif(current, dt=0.05)
     g = synapses.exponential_conductance(
-        encoders.poisson_spikes(np.full(5, 50.0), 100.0, 0.2, np.random.default_rng(0)),
+        encoders.poisson_spikes(
+            np.full(5, 50.0), duration=100.0, dt=0.2, rng=np.random.default_rng(0)
+        ),
         np.full(5, 1.0),
         tau=5.0,
     )
@@ -74,7 +76,9 @@ def test_simulate_lif_refuses_inputs_built_at_another_dt():
 
 
 def test_synapse_filters_refuse_a_raster_built_at_another_dt():
-    raster = encoders.poisson_spikes(np.full(3, 20.0), 50.0, 0.5, np.random.default_rng(1))
+    raster = encoders.poisson_spikes(
+        np.full(3, 20.0), duration=50.0, dt=0.5, rng=np.random.default_rng(1)
+    )
     with pytest.raises(ValueError, match=r"spikes was built with dt=0.5"):
         synapses.exponential_synapse(raster, 1.0, tau=5.0, dt=0.1)
     with pytest.raises(ValueError, match=r"spikes was built with dt=0.5"):
@@ -83,7 +87,9 @@ def test_synapse_filters_refuse_a_raster_built_at_another_dt():
 
 
 def test_spike_statistics_refuse_a_raster_built_at_another_dt():
-    raster = encoders.poisson_spikes(np.full(3, 20.0), 1000.0, 0.5, np.random.default_rng(2))
+    raster = encoders.poisson_spikes(
+        np.full(3, 20.0), duration=1000.0, dt=0.5, rng=np.random.default_rng(2)
+    )
     with pytest.raises(ValueError, match=r"spikes was built with dt=0.5"):
         spk.firing_rate_hz(raster, dt=0.1)
     np.testing.assert_allclose(spk.firing_rate_hz(raster), spk.firing_rate_hz(raster, 0.5))
@@ -92,4 +98,4 @@ def test_spike_statistics_refuse_a_raster_built_at_another_dt():
 def test_poisson_spikes_refuses_a_rate_built_at_another_dt():
     rate = Stimulus(np.full((100, 2), 10.0), dt=1.0)
     with pytest.raises(ValueError, match=r"rate_hz was built with dt=1"):
-        encoders.poisson_spikes(rate, 100.0, 0.5, np.random.default_rng(0))
+        encoders.poisson_spikes(rate, duration=100.0, dt=0.5, rng=np.random.default_rng(0))

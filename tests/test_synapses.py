@@ -78,7 +78,9 @@ def test_poisson_conductance_mean_and_variance_match_campbell():
     # E[g] = w p / (1 − a) and Var[g] = w² p (1 − p) / (1 − a²); they tend to Campbell's
     # r w τ and r w² τ / 2 as dt → 0 (checked with 2 % tolerance at dt = 0.05 ms, τ = 5 ms).
     rate, w, tau, dt = 400.0, 2.0, 5.0, 0.05
-    pre = encoders.poisson_spikes(np.full(400, rate), 500.0, dt, np.random.default_rng(0))
+    pre = encoders.poisson_spikes(
+        np.full(400, rate), duration=500.0, dt=dt, rng=np.random.default_rng(0)
+    )
     g = synapses.exponential_synapse(pre, np.eye(400) * w, tau, dt)[2000:]  # after 100 ms
     p, a = rate * dt / 1000.0, math.exp(-dt / tau)
     mean, var = w * p / (1 - a), w**2 * p * (1 - p) / (1 - a**2)
@@ -92,7 +94,7 @@ def test_poisson_conductance_mean_and_variance_match_campbell():
 def test_ei_network_same_seed_same_spikes_and_inhibition_lowers_rates():
     def run(seed, w_ie=6.0):
         return synapses.simulate_ei_network(
-            np.random.default_rng(seed), synapses.EIParams(w_ie=w_ie), duration_ms=200.0
+            rng=np.random.default_rng(seed), params=synapses.EIParams(w_ie=w_ie), duration=200.0
         )
 
     a, b = run(3), run(3)
@@ -118,17 +120,17 @@ def test_ei_network_same_seed_same_spikes_and_inhibition_lowers_rates():
         (lambda: synapses.steady_state_v(g_e=-1.0), "g_e"),
         (
             lambda: synapses.simulate_ei_network(
-                np.random.default_rng(), synapses.EIParams(n_exc=0)
+                rng=np.random.default_rng(), params=synapses.EIParams(n_exc=0)
             ),
             "n_exc",
         ),
         (
             lambda: synapses.simulate_ei_network(
-                np.random.default_rng(), synapses.EIParams(p_connect=2.0)
+                rng=np.random.default_rng(), params=synapses.EIParams(p_connect=2.0)
             ),
             "p_connect",
         ),
-        (lambda: synapses.simulate_ei_network(7), "Generator"),
+        (lambda: synapses.simulate_ei_network(rng=7), "Generator"),
     ],
 )
 def test_bad_input_raises_a_clear_value_error(call, match):
@@ -137,7 +139,7 @@ def test_bad_input_raises_a_clear_value_error(call, match):
 
 
 def test_regular_input_locks_the_rate_poisson_input_does_not():
-    out = randomness.locking_curves(np.random.default_rng(0), duration_ms=2000.0)
+    out = randomness.locking_curves(rng=np.random.default_rng(0), duration=2000.0)
     flat_regular = randomness.plateau_fraction(out.i_bias, out.rate_regular_hz)
     flat_poisson = randomness.plateau_fraction(out.i_bias, out.rate_poisson_hz)
     assert flat_regular > 2 * flat_poisson
@@ -150,10 +152,10 @@ def test_annealed_noise_escapes_the_local_minimum():
     assert randomness.double_well_gradient(global_min) == pytest.approx(0.0, abs=1e-9)
     assert randomness.double_well(global_min) < randomness.double_well(local_min)
     rng = np.random.default_rng(1)
-    stuck = randomness.noisy_descent(rng, noise_std=0.0, n_runs=50)
+    stuck = randomness.noisy_descent(rng=rng, noise_std=0.0, n_runs=50)
     assert randomness.fraction_in_global_minimum(stuck) == 0.0
     np.testing.assert_allclose(stuck.final_x, local_min, atol=1e-6)
-    noisy = randomness.noisy_descent(rng, noise_std=0.2, n_runs=200)
+    noisy = randomness.noisy_descent(rng=rng, noise_std=0.2, n_runs=200)
     assert randomness.fraction_in_global_minimum(noisy) > 0.6
 
 

@@ -103,9 +103,11 @@ def pixels_array(name: str, images, ndim: int | None = None) -> np.ndarray:
     scaled by 255 first), or has another number of dimensions than ``ndim``.
     """
     try:
-        pixels = np.ascontiguousarray(images, dtype=np.float64)
+        pixels = np.asarray(images, dtype=np.float64)
     except (TypeError, ValueError):
         raise ValueError(f"{name} must be an array of pixel values in [0, 255].") from None
+    if pixels.ndim:  # (ascontiguousarray would make a single pixel 1-D)
+        pixels = np.ascontiguousarray(pixels)
     if ndim is not None and pixels.ndim != ndim:
         raise ValueError(f"{name} must be {ndim}-D, got shape {pixels.shape}.")
     if pixels.size == 0:

@@ -76,16 +76,17 @@ from typing import NamedTuple
 import numpy as np
 from scipy import fft as sp_fft
 
+from snnedu.core.api import renamed_arguments
 from snnedu.core.jit import jit
 from snnedu.core.validation import (
     as_float_params,
     finite_array,
     require_non_negative,
-    require_params_positive,
     require_positive,
+    require_rng,
 )
 from snnedu.models.encoders import image_to_rate_hz
-from snnedu.models.lif import LIFParams
+from snnedu.models.lif import LIFParams, validate_lif_params
 
 __all__ = [
     "SheetParams",
@@ -467,42 +468,31 @@ class SheetResult(NamedTuple):
 
     rate_hz: np.ndarray  # same shape as the stimulus [Hz]
     counts: np.ndarray  # spike counts, same shape (int)
-    duration_ms: float  # simulated time [ms]
+    duration: float  # simulated time [ms]
 
 
-def _lif_validated(neuron: LIFParams | None) -> LIFParams:
-    if neuron is None:
-        neuron = LIFParams()
-    if not isinstance(neuron, LIFParams):
-        raise ValueError(f"neuron must be LIFParams, got {type(neuron).__name__}.")
-    require_params_positive(neuron, ("tau_m", "r_m"))
-    require_non_negative("LIFParams.t_ref", neuron.t_ref, "ms")
-    if neuron.v_th <= neuron.v_rest:
-        raise ValueError(f"v_th ({neuron.v_th} mV) must lie above v_rest ({neuron.v_rest} mV).")
-    return as_float_params(neuron)
-
-
-def _require_rng(rng) -> None:
-    if not isinstance(rng, np.random.Generator):
-        raise ValueError("rng must be a numpy Generator, e.g. rng = np.random.default_rng(0).")
-
-
-def _require_steps(duration_ms, dt) -> int:
-    duration_ms = require_positive("duration_ms", duration_ms, "ms")
+def _require_steps(duration, dt) -> int:
+    """Number of steps of ``dt`` in ``duration`` (both [ms]), at least one."""
+    duration = require_positive("duration", duration, "ms")
     dt = require_positive("dt", dt, "ms")
-    n_steps = round(duration_ms / dt)
+    n_steps = round(duration / dt)
     if n_steps < 1:
-        raise ValueError(f"duration_ms={duration_ms} is shorter than one step dt={dt}.")
+        raise ValueError(f"duration={duration} is shorter than one step dt={dt}.")
     return n_steps
 
 
+@renamed_arguments(
+    old_order=("luminance", "kernel", "rng", "params", "neuron", "duration", "dt", "pad"),
+    duration_ms="duration",
+)
 def simulate_sheet(
     luminance,
     kernel,
+    *,
     rng: np.random.Generator,
     params: SheetParams | None = None,
     neuron: LIFParams | None = None,
-    duration_ms: float = 2000.0,
+    duration: float = 2000.0,
     dt: float = 0.5,
     pad: int | None = None,
 ) -> SheetResult:
@@ -522,7 +512,7 @@ def simulate_sheet(
     neuron : LIFParams, optional
         Membrane parameters (``v_rest, v_reset, v_th, tau_m, t_ref``; ``r_m`` and the
         conductance fields are unused).
-    duration_ms, dt : float
+    duration, dt : float
         Simulated time and step [ms].
     pad : int, optional
         Extra neurons on each side (edge-continued stimulus) so the border is not an edge;
@@ -538,15 +528,15 @@ def simulate_sheet(
         raise ValueError("luminance must lie in [0, 1]; use stimuli.as_luminance(image).")
     if np.any(kernel < 0):
         raise ValueError("the lateral kernel must be >= 0 (it is scaled by w_inh).")
-    _require_rng(rng)
+    require_rng(rng)
     params = SheetParams() if params is None else params
     if not isinstance(params, SheetParams):
         raise ValueError(f"params must be SheetParams, got {type(params).__name__}.")
     for name in params._fields:
         require_non_negative(f"SheetParams.{name}", getattr(params, name))
     params = as_float_params(params)
-    neuron = _lif_validated(neuron)
-    n_steps = _require_steps(duration_ms, dt)
+    neuron = validate_lif_params(neuron)
+    n_steps = _require_steps(duration, dt)
     r = kernel.shape[0] // 2
     pad = r if pad is None else int(require_non_negative("pad", pad, "px"))
     padded = _pad(luminance, pad, "edge")
@@ -634,12 +624,16 @@ class WTAResult(NamedTuple):
     counts: np.ndarray  # spikes per neuron (n,)
 
 
+@renamed_arguments(
+    old_order=("rate_hz", "rng", "params", "neuron", "duration", "dt"), duration_ms="duration"
+)
 def simulate_wta(
     rate_hz,
+    *,
     rng: np.random.Generator,
     params: WTAParams | None = None,
     neuron: LIFParams | None = None,
-    duration_ms: float = 200.0,
+    duration: float = 200.0,
     dt: float = 0.1,
 ) -> WTAResult:
     """n LIF neurons with Poisson input race; every spike inhibits all of them for ``t_inh``.
@@ -654,25 +648,25 @@ def simulate_wta(
         ``inhibition`` h ∈ [0, 1] (soft → hard), ``t_inh`` [ms], ``w_in`` [mV].
     neuron : LIFParams, optional
         Membrane parameters (``v_rest, v_reset, v_th, tau_m, t_ref``); default ``LIFParams()``.
-    duration_ms, dt : float
+    duration, dt : float
         Simulated time and step [ms].
 
     Returns
     -------
     WTAResult
 
-    >>> res = simulate_wta([3000.0, 2500.0, 2000.0], np.random.default_rng(1),
-    ...                    WTAParams(inhibition=1.0, t_inh=1000.0))
+    >>> res = simulate_wta([3000.0, 2500.0, 2000.0], rng=np.random.default_rng(1),
+    ...                    params=WTAParams(inhibition=1.0, t_inh=1000.0))
     >>> int(res.counts.sum())          # complete inhibition longer than the run: one spike
     1
     """
     rate = finite_array("rate_hz", rate_hz, ndim=1)
     if rate.size == 0 or rate.min() < 0:
         raise ValueError("rate_hz must be a non-empty 1-D array of rates >= 0 [Hz].")
-    _require_rng(rng)
+    require_rng(rng)
     params = _wta_validated(WTAParams() if params is None else params)
-    neuron = _lif_validated(neuron)
-    n_steps = _require_steps(duration_ms, dt)
+    neuron = validate_lif_params(neuron)
+    n_steps = _require_steps(duration, dt)
     spikes = np.zeros((n_steps, rate.size), dtype=np.bool_)
     seed = int(rng.integers(2**63))
     _wta_run(rate * (dt / 1000.0), params, neuron, dt, seed, spikes)

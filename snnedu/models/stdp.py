@@ -75,6 +75,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from snnedu.core.api import renamed_arguments
 from snnedu.core.jit import jit
 from snnedu.core.validation import (
     as_float_params,
@@ -329,7 +330,8 @@ def pair_on_post(w, x_pre, p):
     return _clip(w + p.eta_post * max(p.w_max - w, 0.0) ** p.mu * x_pre, p.w_max)
 
 
-def stdp_window(delta_t, w: float = 0.5, params: PairSTDPParams | None = None) -> np.ndarray:
+@renamed_arguments(old_order=("delta_t", "w", "params"))
+def stdp_window(delta_t, *, w: float = 0.5, params: PairSTDPParams | None = None) -> np.ndarray:
     """Analytic pair-based STDP window Δw(Δt) for one pre/post pair.
 
     Parameters
@@ -384,8 +386,10 @@ def _pair_protocol(steps_pre, steps_post, n_steps, w0, decay_pre, decay_post, p)
     return out
 
 
+@renamed_arguments(old_order=("delta_t", "w", "params", "dt"))
 def measure_stdp_window(
     delta_t,
+    *,
     w: float = 0.5,
     params: PairSTDPParams | None = None,
     dt: float = 0.1,

@@ -37,10 +37,17 @@ from typing import NamedTuple
 
 import numpy as np
 
+from snnedu.core.api import renamed_arguments
 from snnedu.core.jit import jit
 from snnedu.core.spikes import as_raster
 from snnedu.core.stimulus import Stimulus, resolve_dt
-from snnedu.core.validation import as_float_params, finite_array, require_positive
+from snnedu.core.validation import (
+    as_float_params,
+    finite_array,
+    positive_int,
+    require_positive,
+    require_rng,
+)
 from snnedu.models.lif import (
     LIFParams,
     capacitance_pf,
@@ -204,10 +211,15 @@ class EIResult(NamedTuple):
     inh_spikes: np.ndarray  # (n_steps, n_inh) bool
 
 
+@renamed_arguments(
+    old_order=("rng", "params", "duration", "dt", "exc", "inh", "synapses"),
+    duration_ms="duration",
+)
 def simulate_ei_network(
+    *,
     rng: np.random.Generator,
     params: EIParams | None = None,
-    duration_ms: float = 500.0,
+    duration: float = 500.0,
     dt: float = 0.1,
     exc: LIFParams | None = None,
     inh: LIFParams | None = None,
@@ -220,7 +232,7 @@ def simulate_ei_network(
     rng : numpy.random.Generator
         Draws the connectivity and the input spikes (same seed → same spikes).
     params : EIParams
-    duration_ms, dt : float
+    duration, dt : float
         Simulated time and time step [ms].
     exc, inh : LIFParams
         Neuron parameters of the two populations (default :class:`LIFParams` for both, with
@@ -232,14 +244,13 @@ def simulate_ei_network(
     -------
     EIResult
 
-    >>> out = simulate_ei_network(np.random.default_rng(0), duration_ms=50.0)
+    >>> out = simulate_ei_network(rng=np.random.default_rng(0), duration=50.0)
     >>> out.exc_spikes.shape
     (500, 160)
     """
     from snnedu.models.encoders import poisson_spikes
 
-    if not isinstance(rng, np.random.Generator):
-        raise ValueError(f"rng must be a numpy.random.Generator, got {rng!r}.")
+    require_rng(rng)
     params = EIParams() if params is None else params
     syn = as_float_params(SynapseParams() if synapses is None else synapses)
     require_positive("SynapseParams.tau_e", syn.tau_e, "ms")
@@ -249,9 +260,7 @@ def simulate_ei_network(
         e_exc=syn.e_exc, e_inh=syn.e_inh
     )
     for name in ("n_input", "n_exc", "n_inh"):
-        value = getattr(params, name)
-        if int(value) != value or value < 1:
-            raise ValueError(f"EIParams.{name} must be a positive integer, got {value!r}.")
+        positive_int(f"EIParams.{name}", getattr(params, name))
     if not 0.0 <= params.p_connect <= 1.0:
         raise ValueError(f"EIParams.p_connect must lie in [0, 1], got {params.p_connect!r}.")
     for name in ("w_input", "w_ei", "w_ie"):
@@ -262,7 +271,9 @@ def simulate_ei_network(
     w_in = (rng.random((n_in, n_e)) < params.p_connect) * float(params.w_input)
     w_ei = (rng.random((n_e, n_i)) < params.p_connect) * float(params.w_ei)
     w_ie = (rng.random((n_i, n_e)) < params.p_connect) * float(params.w_ie)
-    input_spikes = poisson_spikes(np.full(n_in, params.input_rate_hz), duration_ms, dt, rng)
+    input_spikes = poisson_spikes(
+        np.full(n_in, params.input_rate_hz), duration=duration, dt=dt, rng=rng
+    )
     n_steps = input_spikes.shape[0]
     exc_spikes = np.zeros((n_steps, n_e), dtype=np.bool_)
     inh_spikes = np.zeros((n_steps, n_i), dtype=np.bool_)

@@ -43,15 +43,18 @@ from typing import NamedTuple
 
 import numpy as np
 
+from snnedu.core.api import renamed_arguments
 from snnedu.core.jit import jit
 from snnedu.core.validation import (
     as_float_params,
     finite_array,
+    positive_int,
     require_non_negative,
     require_positive,
+    require_rng,
 )
 from snnedu.models.inhibition import wta_fire
-from snnedu.models.lif import LIFParams
+from snnedu.models.lif import LIFParams, validate_lif_params
 from snnedu.models.stdp import STDPParams, rule_code, stdp_on_post, stdp_on_pre, stdp_params
 
 __all__ = [
@@ -116,17 +119,6 @@ def _params(params: PrototypeParams | None) -> PrototypeParams:
     return as_float_params(params)
 
 
-def _neuron(neuron: LIFParams | None) -> LIFParams:
-    neuron = LIFParams() if neuron is None else neuron
-    if not isinstance(neuron, LIFParams):
-        raise ValueError(f"neuron must be LIFParams, got {type(neuron).__name__}.")
-    require_positive("LIFParams.tau_m", neuron.tau_m, "ms")
-    require_non_negative("LIFParams.t_ref", neuron.t_ref, "ms")
-    if neuron.v_th <= neuron.v_rest:
-        raise ValueError(f"v_th ({neuron.v_th} mV) must lie above v_rest ({neuron.v_rest} mV).")
-    return as_float_params(neuron)
-
-
 def _images(images) -> np.ndarray:
     images = finite_array("images", images)
     if images.ndim < 2 or images.shape[0] == 0:
@@ -136,9 +128,23 @@ def _images(images) -> np.ndarray:
     return images
 
 
+@renamed_arguments(
+    old_order=(
+        "images",
+        "n_neurons",
+        "rng",
+        "params",
+        "neuron",
+        "rule",
+        "stdp",
+        "dt",
+        "callback",
+    )
+)
 def train_prototypes(
     images,
     n_neurons: int,
+    *,
     rng: np.random.Generator,
     params: PrototypeParams | None = None,
     neuron: LIFParams | None = None,
@@ -176,13 +182,10 @@ def train_prototypes(
     PrototypeResult
     """
     images = _images(images)
-    if isinstance(n_neurons, bool) or int(n_neurons) != n_neurons or n_neurons < 1:
-        raise ValueError(f"n_neurons must be a positive integer, got {n_neurons!r}.")
-    n_neurons = int(n_neurons)
-    if not isinstance(rng, np.random.Generator):
-        raise ValueError("rng must be a numpy Generator, e.g. rng = np.random.default_rng(0).")
+    n_neurons = positive_int("n_neurons", n_neurons)
+    require_rng(rng)
     p = _params(params)
-    lif = _neuron(neuron)
+    lif = validate_lif_params(neuron)
     code = rule_code(rule)
     stdp = stdp_params(rule, eta_post=0.05) if stdp is None else stdp_params(rule, **stdp._asdict())
     dt = require_positive("dt", dt, "ms")
@@ -234,7 +237,7 @@ def prototype_responses(
     ``params``: shape ``(n_prototypes, n_neurons)``."""
     prototypes = _images(prototypes)
     p = _params(params)
-    lif = _neuron(neuron)
+    lif = validate_lif_params(neuron)
     n_steps = round(p.presentation_ms / require_positive("dt", dt, "ms"))
     w = np.array(result.w, dtype=float)
     flat = prototypes.reshape(prototypes.shape[0], -1)

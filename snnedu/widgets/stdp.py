@@ -44,9 +44,9 @@ def stdp_window_panel() -> Panel:
         figure, ax = plt.subplots(figsize=(7, 4), layout="constrained")
     line, dots = plot_stdp_window(
         DELTA_T,
-        stdp_window(DELTA_T, 0.5, params),
+        stdp_window(DELTA_T, w=0.5, params=params),
         ax=ax,
-        measured=measure_stdp_window(sample, 0.5, params),
+        measured=measure_stdp_window(sample, w=0.5, params=params),
     )
     ax.set_ylim(-0.021, 0.021)
 
@@ -54,8 +54,8 @@ def stdp_window_panel() -> Panel:
         p = PairSTDPParams(
             tau_pre=tau_pre, tau_post=tau_post, eta_pre=eta_pre, eta_post=eta_post, mu=mu
         )
-        line.set_ydata(stdp_window(DELTA_T, w, p))
-        measured = measure_stdp_window(sample, w, p)
+        line.set_ydata(stdp_window(DELTA_T, w=w, params=p))
+        measured = measure_stdp_window(sample, w=w, params=p)
         dots.set_data(measured.delta_t, measured.dw)
 
     panel = Panel(figure, controls, update)
@@ -80,8 +80,8 @@ def prototype_run(
     result = train_prototypes(
         data.images,
         n_bars,
-        rng,
-        PrototypeParams(inhibition=inhibition),
+        rng=rng,
+        params=PrototypeParams(inhibition=inhibition),
         rule=rule,
         stdp=stdp_params(rule, eta_post=eta_post),
     )
