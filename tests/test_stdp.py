@@ -179,7 +179,8 @@ def test_window_functions_reject_bad_input():
 def test_stdp_plots_return_their_artists():
     import matplotlib.pyplot as plt
 
-    from snnedu.plot.stdp import plot_receptive_fields, plot_stdp_window
+    from snnedu.plot.images import plot_field_panels
+    from snnedu.plot.stdp import plot_stdp_window
 
     _, ax = plt.subplots()
     delta_t = np.linspace(-50, 50, 11)
@@ -187,7 +188,7 @@ def test_stdp_plots_return_their_artists():
         delta_t, stdp_window(delta_t), ax=ax, measured=measure_stdp_window(delta_t)
     )
     assert len(lines) == 2 and lines[0].get_xdata().shape == (11,)
-    images = plot_receptive_fields(np.random.default_rng(0).random((4, 9, 9)))
+    images = plot_field_panels(np.random.default_rng(0).random((4, 9, 9)))
     assert len(images) == 4
     plt.close("all")
 

@@ -8,22 +8,16 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
+from snnedu.plot.images import tile_images
+
 
 def tile_kernels(kernels, n_cols: int = 8, gap: int = 1) -> np.ndarray:
-    """Arrange ``(n, h, w)`` kernels into one mosaic array, each scaled to [0, 1]; gaps are NaN."""
+    """Arrange ``(n, h, w)`` kernels into one mosaic array, each scaled to [0, 1]; gaps are NaN
+    (:func:`snnedu.plot.images.tile_images` with ``scale_each``)."""
     kernels = np.asarray(kernels, dtype=float)
     if kernels.ndim != 3 or kernels.shape[0] == 0:
         raise ValueError(f"kernels must be (n, height, width), got shape {kernels.shape}.")
-    n, h, w = kernels.shape
-    n_cols = max(1, min(int(n_cols), n))
-    n_rows = -(-n // n_cols)
-    mosaic = np.full((n_rows * (h + gap) - gap, n_cols * (w + gap) - gap), np.nan)
-    for i, kernel in enumerate(kernels):
-        low, high = np.min(kernel), np.max(kernel)
-        scaled = (kernel - low) / (high - low) if high > low else np.zeros_like(kernel)
-        r, c = divmod(i, n_cols)
-        mosaic[r * (h + gap) : r * (h + gap) + h, c * (w + gap) : c * (w + gap) + w] = scaled
-    return mosaic
+    return tile_images(kernels, columns=n_cols, gap=gap, scale_each=True)
 
 
 def plot_kernels(kernels, ax=None, n_cols: int = 8, title: str | None = None, cmap: str = "gray"):

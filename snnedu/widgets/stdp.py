@@ -15,7 +15,8 @@ import numpy as np
 from snnedu.models.stdp import PairSTDPParams, measure_stdp_window, stdp_params, stdp_window
 from snnedu.models.stimuli import bar_prototypes, noisy_samples
 from snnedu.networks.prototypes import PrototypeParams, match_prototypes, train_prototypes
-from snnedu.plot.stdp import plot_receptive_fields, plot_stdp_window
+from snnedu.plot.images import plot_field_panels
+from snnedu.plot.stdp import plot_stdp_window
 from snnedu.widgets.panel import Panel, slider
 
 __all__ = ["prototype_learning_panel", "prototype_run", "stdp_window_panel"]
@@ -100,7 +101,7 @@ def prototype_learning_panel(n_samples: int = 300, seed: int = 0) -> Panel:
     result, _, _ = prototype_run(0.05, 1.0, n_samples, seed)
     with plt.ioff():
         figure, axes = plt.subplots(1, 4, figsize=(8, 2.6), layout="constrained")
-    images = plot_receptive_fields(result.receptive_fields, axes=axes)
+    images = plot_field_panels(result.receptive_fields, axes=axes)
 
     def update(eta_post, inhibition):
         result, match, _ = prototype_run(eta_post, inhibition, n_samples, seed)
