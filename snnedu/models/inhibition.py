@@ -78,6 +78,7 @@ from scipy import fft as sp_fft
 
 from snnedu.core.api import renamed_arguments
 from snnedu.core.jit import jit
+from snnedu.core.numerics import decay_factor, relax
 from snnedu.core.validation import (
     as_float_params,
     finite_array,
@@ -561,7 +562,7 @@ def _sheet_run(mean_input, kernel, p, w_in, dt, n_steps, seed, counts):
     rows, cols = mean_input.shape
     kr = kernel.shape[0] // 2
     kc = kernel.shape[1] // 2
-    a_m = math.exp(-dt / p.tau_m)
+    a_m = decay_factor(dt, p.tau_m)
     n_ref = round(p.t_ref / dt)
     v = np.full((rows, cols), p.v_rest)
     ref = np.zeros((rows, cols), dtype=np.int64)
@@ -577,7 +578,7 @@ def _sheet_run(mean_input, kernel, p, w_in, dt, n_steps, seed, counts):
                     inhibition[i, j] = 0.0
                     continue
                 # exact leak, then this step's input and the lateral inhibition of last step
-                v[i, j] = p.v_rest + (v[i, j] - p.v_rest) * a_m
+                v[i, j] = relax(v[i, j], p.v_rest, a_m)
                 drive = w_in * np.random.poisson(mean_input[i, j])  # noqa: NPY002
                 v[i, j] += drive - inhibition[i, j]
                 inhibition[i, j] = 0.0
@@ -716,7 +717,7 @@ def wta_fire(v, v_th, v_rest, h, fired):
 def _wta_run(mean_input, wp, p, dt, seed, spikes):
     np.random.seed(seed)  # noqa: NPY002 (numba's own generator, seeded from rng)
     n_steps, n = spikes.shape
-    a_m = math.exp(-dt / p.tau_m)
+    a_m = decay_factor(dt, p.tau_m)
     n_ref = round(p.t_ref / dt)
     n_inh = round(wp.t_inh / dt)
     v = np.full(n, p.v_rest)
@@ -733,7 +734,7 @@ def _wta_run(mean_input, wp, p, dt, seed, spikes):
                 v[j] = p.v_reset
             else:
                 drive = gain * np.random.poisson(mean_input[j])  # noqa: NPY002
-                v[j] = p.v_rest + (v[j] - p.v_rest) * a_m + drive
+                v[j] = relax(v[j], p.v_rest, a_m) + drive
         if inhibited > 0:
             inhibited -= 1
         if wta_fire(v, v_th, p.v_rest, wp.inhibition, fired) > 0:

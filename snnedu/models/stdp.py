@@ -77,6 +77,7 @@ import numpy as np
 
 from snnedu.core.api import renamed_arguments
 from snnedu.core.jit import jit
+from snnedu.core.numerics import decay_factor
 from snnedu.core.validation import (
     as_float_params,
     finite_array,
@@ -280,7 +281,7 @@ def trace_decay(dt: float, tau: float) -> float:
     >>> round(trace_decay(20.0, 20.0), 6)
     0.367879
     """
-    return math.exp(-require_positive("dt", dt, "ms") / require_positive("tau", tau, "ms"))
+    return float(decay_factor(require_positive("dt", dt, "ms"), require_positive("tau", tau, "ms")))
 
 
 # --------------------------------------------------------------------------- pair-based window
@@ -431,8 +432,8 @@ def measure_stdp_window(
         steps_post,
         n_steps,
         w,
-        math.exp(-dt / p.tau_pre),
-        math.exp(-dt / p.tau_post),
+        decay_factor(dt, p.tau_pre),
+        decay_factor(dt, p.tau_post),
         p,
     )
     return StdpWindow(offsets * dt, dw)

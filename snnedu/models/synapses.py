@@ -32,13 +32,13 @@ Stimulus([2.   , 0.736, 0.271, 0.1  ], dt=1.0)
 
 from __future__ import annotations
 
-import math
 from typing import NamedTuple
 
 import numpy as np
 
 from snnedu.core.api import renamed_arguments
 from snnedu.core.jit import jit
+from snnedu.core.numerics import decay_factor, relax
 from snnedu.core.spikes import as_raster
 from snnedu.core.stimulus import Stimulus, resolve_dt
 from snnedu.core.validation import (
@@ -103,7 +103,7 @@ def exponential_synapse(spikes, weights, tau: float, dt: float | None = None) ->
             f"(the raster's columns), got {np.shape(weights)}."
         )
     out = np.empty((spikes.shape[0], w.shape[1]))
-    _exp_filter(spikes.view(np.ndarray), np.ascontiguousarray(w), math.exp(-dt / tau), out)
+    _exp_filter(spikes.view(np.ndarray), np.ascontiguousarray(w), decay_factor(dt, tau), out)
     return Stimulus(out, dt)
 
 
@@ -295,7 +295,7 @@ def _lif_conductance_step(p, dt, v, ge, gi, ref, spikes_row, n_ref):
             continue
         g_tot = g_l + ge[j] + gi[j]
         v_inf = (g_l * p.v_rest + ge[j] * p.e_exc + gi[j] * p.e_inh) / g_tot
-        v[j] = v_inf + (v[j] - v_inf) * math.exp(-dt * g_tot / c_m)
+        v[j] = relax(v[j], v_inf, decay_factor(dt * g_tot, c_m))
         if v[j] >= p.v_th:
             spikes_row[j] = True
             v[j] = p.v_reset
@@ -307,8 +307,8 @@ def _ei_run(exc, inh, dt, tau_e, tau_i, input_spikes, w_in, w_ei, w_ie, exc_spik
     n_steps = input_spikes.shape[0]
     n_e = exc_spikes.shape[1]
     n_i = inh_spikes.shape[1]
-    a_e = math.exp(-dt / tau_e)
-    a_i = math.exp(-dt / tau_i)
+    a_e = decay_factor(dt, tau_e)
+    a_i = decay_factor(dt, tau_i)
     v_e = np.full(n_e, exc.v_rest)
     v_i = np.full(n_i, inh.v_rest)
     ge_e = np.zeros(n_e)

@@ -45,6 +45,7 @@ import numpy as np
 
 from snnedu.core.api import renamed_arguments
 from snnedu.core.jit import jit
+from snnedu.core.numerics import decay_factor, relax
 from snnedu.core.validation import (
     as_float_params,
     finite_array,
@@ -299,11 +300,11 @@ def _present(w, theta, rate, n_steps, dt, p, lif, rule, sp, learn, seed, counts)
     """One presentation: Poisson input, LIF neurons, WTA, STDP (if ``learn``) in place."""
     np.random.seed(seed)  # noqa: NPY002 (numba's own generator, seeded from rng)
     n_in, n = w.shape
-    a_m = math.exp(-dt / lif.tau_m)
-    a_pre = math.exp(-dt / sp.tau_pre)
-    a_post1 = math.exp(-dt / sp.tau_post1)
-    a_post2 = math.exp(-dt / sp.tau_post2)
-    a_theta = math.exp(-dt / p.tau_theta)
+    a_m = decay_factor(dt, lif.tau_m)
+    a_pre = decay_factor(dt, sp.tau_pre)
+    a_post1 = decay_factor(dt, sp.tau_post1)
+    a_post2 = decay_factor(dt, sp.tau_post2)
+    a_theta = decay_factor(dt, p.tau_theta)
     n_ref = round(lif.t_ref / dt)
     n_inh = round(p.t_inh / dt)
     pre_rule = rule == 0 or rule == 1
@@ -339,7 +340,7 @@ def _present(w, theta, rate, n_steps, dt, p, lif, rule, sp, learn, seed, counts)
                 ref[i] -= 1
                 v[i] = lif.v_reset
             else:
-                v[i] = lif.v_rest + (v[i] - lif.v_rest) * a_m + gain * drive[i]
+                v[i] = relax(v[i], lif.v_rest, a_m) + gain * drive[i]
         if inhibited > 0:
             inhibited -= 1
         if wta_fire(v, v_th, lif.v_rest, p.inhibition, fired) > 0:

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from snnedu.core.numerics import decay_factor
 from snnedu.core.stimulus import Stimulus
 from snnedu.core.validation import (
     finite_array,
@@ -92,7 +93,7 @@ def ou_current(
     mean = require_finite("mean", mean, "µA/cm²")
     sigma = require_non_negative("sigma", sigma, "µA/cm²")
     tau = require_positive("tau", tau, "ms")
-    decay = math.exp(-dt / tau)
+    decay = decay_factor(dt, tau)
     kicks = rng.standard_normal((n_steps, n)) * (sigma * math.sqrt(1.0 - decay**2))
     kicks[0] = rng.standard_normal(n) * sigma
     # x_k = decay·x_{k−1} + kick_k, a linear recursion solved with scipy's IIR filter
