@@ -87,8 +87,9 @@ def spike_times_to_raster(spike_times_ms, duration_ms: float, dt: float) -> np.n
 
 
 def events_to_raster(spike_steps, spike_index, n_steps: int, n: int) -> np.ndarray:
-    """Bool raster ``(n_steps, n)`` from spike events: step ``spike_steps[i]`` of neuron
-    ``spike_index[i]``.
+    """Bool raster ``(n_steps, n)`` from spike events.
+
+    Step ``spike_steps[i]`` of neuron ``spike_index[i]``.
 
     Simulators return spikes as events (a raster of 10,000 neurons × 10,000 steps is 100 MB);
     this is the raster for plots and statistics that want one.

@@ -56,6 +56,7 @@ class Stimulus(np.ndarray):
     dt: float | None
 
     def __new__(cls, values, dt: float) -> Stimulus:
+        """Wrap ``values`` (with a time axis) as a Stimulus sampled every ``dt``."""
         array = np.asarray(values)
         if array.ndim == 0:
             raise ValueError(

@@ -138,8 +138,10 @@ def labels_array(labels, n: int, n_classes: int | None = None) -> np.ndarray:
 
 
 def float_array(name: str, value) -> np.ndarray:
-    """Return ``value`` as a float array of its own shape (numbers stay 0-d), or raise if it
-    is not numeric or holds NaN/inf."""
+    """Return ``value`` as a float array of its own shape (numbers stay 0-d).
+
+    Raises if it is not numeric or holds NaN/inf.
+    """
     try:
         array = np.asarray(value, dtype=float)
     except (TypeError, ValueError):
@@ -152,8 +154,10 @@ def float_array(name: str, value) -> np.ndarray:
 
 
 def finite_array(name: str, values, dtype=np.float64, ndim: int | None = None) -> np.ndarray:
-    """Return ``values`` as a contiguous array of ``dtype``, or raise if it holds NaN/inf or
-    has the wrong number of dimensions."""
+    """Return ``values`` as a contiguous array of ``dtype``.
+
+    Raises if it holds NaN/inf or has another number of dimensions than ``ndim``.
+    """
     array = np.ascontiguousarray(values, dtype=dtype)
     if ndim is not None and array.ndim != ndim:
         raise ValueError(f"{name} must be {ndim}-D, got shape {array.shape}.")

@@ -114,8 +114,10 @@ def poisson_spikes(
 
 @renamed_arguments(old_order=("rate_hz", "dt"))
 def poisson_isi_cv(rate_hz: float, *, dt: float) -> float:
-    """Exact CV of the ISIs of :func:`poisson_spikes` at a constant rate: the intervals are
-    geometric with ``p = rate · dt``, so ``CV = √(1 − p)`` (→ 1, the Poisson value, as dt → 0).
+    """Exact CV of the ISIs of :func:`poisson_spikes` at a constant rate.
+
+    The intervals are geometric with ``p = rate · dt``, so ``CV = √(1 − p)`` (→ 1, the Poisson
+    value, as dt → 0).
 
     >>> round(poisson_isi_cv(20.0, dt=0.5), 4)
     0.995
@@ -234,8 +236,11 @@ def encode_latency_raster(
     brighter_first: bool = True,
     threshold: float = 0.0,
 ) -> Stimulus:
-    """:func:`encode_latency` as a raster: bool ``(n_steps, n_pixels)`` with
-    ``n_steps = round(t_max_ms / dt) + 1`` (so a spike at ``t_max_ms`` is included)."""
+    """:func:`encode_latency` as a raster.
+
+    Bool ``(n_steps, n_pixels)`` with ``n_steps = round(t_max_ms / dt) + 1`` (so a spike at
+    ``t_max_ms`` is included).
+    """
     times = encode_latency(
         image, t_max_ms=t_max_ms, dt=dt, brighter_first=brighter_first, threshold=threshold
     )

@@ -1,6 +1,7 @@
-r"""Lateral inhibition: centre–surround (difference of Gaussians), recurrent Hartline–Ratliff
-inhibition, a spiking sheet of LIF neurons with lateral inhibitory synapses, and soft-to-hard
-winner-take-all.
+r"""Lateral inhibition.
+
+centre–surround (difference of Gaussians), recurrent Hartline–Ratliff inhibition, a spiking sheet of
+LIF neurons with lateral inhibitory synapses, and soft-to-hard winner-take-all.
 
 Difference of Gaussians (Rodieck 1965; Enroth-Cugell & Robson 1966)
 --------------------------------------------------------------------
@@ -257,8 +258,9 @@ def _apply_kernel(stimulus: np.ndarray, kernel: np.ndarray, pad_mode: str) -> np
 
 
 def feedforward_inhibition(stimulus, kernel, pad_mode: str = "edge") -> np.ndarray:
-    """Non-recurrent lateral inhibition ``r = e − K e`` (inhibition from the *inputs*), to
-    contrast with :func:`hartline_ratliff` (inhibition from the *responses*).
+    """Non-recurrent lateral inhibition ``r = e − K e`` (inhibition from the *inputs*).
+
+    To contrast with :func:`hartline_ratliff` (inhibition from the *responses*).
 
     >>> feedforward_inhibition(np.ones(9), hr_kernel(0.5, 1.0, radius=2))[4]
     np.float64(0.5)
@@ -447,8 +449,9 @@ def _hr_projected(e, operator, threshold, total, tol, max_iter, r):
 
 
 class SheetParams(NamedTuple):
-    """Input and lateral synapses of the spiking sheet (the neurons are
-    :class:`~snnedu.models.lif.LIFParams`).
+    """Input and lateral synapses of the spiking sheet.
+
+    The neurons are :class:`~snnedu.models.lif.LIFParams`.
 
     Toolkit choices (no single source): each neuron receives a pooled Poisson input of
     ``base_rate_hz + luminance · max_rate_hz`` (the base is the receptors' dark activity; it
@@ -558,6 +561,11 @@ def simulate_sheet(
 
 @jit
 def _sheet_run(mean_input, kernel, p, w_in, dt, n_steps, seed, counts):
+    """Run the spiking sheet ``n_steps``: Poisson input, exact leak, lateral inhibition.
+
+    Each neuron's pooled input count per step is drawn with numba's generator seeded from
+    ``seed``; a spike hyperpolarises the neighbours by ``w_inh · K``. Adds spikes to ``counts``.
+    """
     np.random.seed(seed)  # noqa: NPY002 (numba's own generator, seeded from rng)
     rows, cols = mean_input.shape
     kr = kernel.shape[0] // 2
@@ -637,7 +645,7 @@ def simulate_wta(
     duration: float = 200.0,
     dt: float = 0.1,
 ) -> WTAResult:
-    """n LIF neurons with Poisson input race; every spike inhibits all of them for ``t_inh``.
+    """N LIF neurons with Poisson input race; every spike inhibits all of them for ``t_inh``.
 
     Parameters
     ----------
@@ -688,9 +696,11 @@ def _wta_validated(params: WTAParams) -> WTAParams:
 
 @jit
 def wta_fire(v, v_th, v_rest, h, fired):
-    """Fire the neurons whose ``v >= v_th`` one by one in order of decreasing v; each spike
-    removes a fraction ``h`` of every other neuron's depolarisation ``v − v_rest``, which can
-    push the remaining candidates below threshold. Writes ``fired`` (bool), returns the count.
+    """Fire the neurons whose ``v >= v_th`` one by one in order of decreasing v.
+
+    Each spike removes a fraction ``h`` of every other neuron's depolarisation ``v − v_rest``,
+    which can push the remaining candidates below threshold. Writes ``fired`` (bool), returns
+    the count.
 
     Numba-callable; shared by :func:`simulate_wta` and :mod:`snnedu.networks.prototypes`.
     With ``h = 1`` exactly one neuron fires (ties: the lowest index).
@@ -715,6 +725,11 @@ def wta_fire(v, v_th, v_rest, h, fired):
 
 @jit
 def _wta_run(mean_input, wp, p, dt, seed, spikes):
+    """Run the winner-take-all race; writes the raster ``spikes`` (n_steps, n) in place.
+
+    Poisson input counts per step (seeded from ``seed``), exact leak, and after each spike the
+    inhibition of :func:`wta_fire` for ``t_inh``.
+    """
     np.random.seed(seed)  # noqa: NPY002 (numba's own generator, seeded from rng)
     n_steps, n = spikes.shape
     a_m = decay_factor(dt, p.tau_m)

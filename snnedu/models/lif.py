@@ -144,8 +144,10 @@ def _require_raster(raster, simulator: str):
 
 
 def spike_raster(result) -> Stimulus:
-    """The spikes of a :class:`LIFResult` or :class:`PoissonDriveResult` as a bool raster
-    ``(n_steps, n)`` (a :class:`~snnedu.core.stimulus.Stimulus` that knows its ``dt``)."""
+    """Return the spikes of a :class:`LIFResult` or :class:`PoissonDriveResult` as a raster.
+
+    A bool :class:`~snnedu.core.stimulus.Stimulus` ``(n_steps, n)`` that knows its ``dt``.
+    """
     n_steps = result.t.size if hasattr(result, "t") else result.n_steps
     raster = events_to_raster(
         result.spike_step, result.spike_index, n_steps, result.spike_count.size
@@ -328,8 +330,11 @@ def simulate_lif(
 
 
 def _event_capacity(n: int, n_steps: int, dt: float) -> int:
-    """A first guess for the spike-event buffers: 50 Hz per neuron (a kernel that finds more
-    reports how many, and the run is repeated with buffers of that size)."""
+    """A first guess for the spike-event buffers.
+
+    50 Hz per neuron (a kernel that finds more reports how many, and the run is repeated with
+    buffers of that size).
+    """
     return min(n * n_steps, n * (int(n_steps * dt / 20.0) + 4))
 
 
@@ -404,8 +409,10 @@ def _lif_run(
 
 
 class PoissonDriveResult(NamedTuple):
-    """What :func:`simulate_lif_poisson_drive` returns: spikes as events (see
-    :class:`LIFResult`), the raster only if ``raster=True`` was asked for."""
+    """What :func:`simulate_lif_poisson_drive` returns.
+
+    Spikes as events (see :class:`LIFResult`), the raster only if ``raster=True`` was asked for.
+    """
 
     spike_step: np.ndarray  # step of each spike (n_spikes,) int, sorted by time
     spike_index: np.ndarray  # neuron of each spike (n_spikes,) int
@@ -456,8 +463,9 @@ def simulate_lif_poisson_drive(
     state: LIFState | None = None,
     raster: bool = False,
 ) -> PoissonDriveResult:
-    """A LIF population, each neuron driven by its own Poisson input through an exponential
-    current synapse; the input spikes are drawn inside the kernel (event-driven).
+    """Simulate LIF neurons, each driven by its own Poisson input through a current synapse.
+
+    The synapses are exponential; the input spikes are drawn inside the kernel (event-driven).
 
     Each neuron receives input events at total rate ``input_rate_hz`` (e.g. 100 synapses ×
     10 Hz = 1000 Hz); every event adds ``weight_pa`` to its synaptic current ``i_syn``, which
@@ -792,8 +800,10 @@ def lif_params_like_hh(
 
 
 def validate_lif_params(params: LIFParams | None, default: LIFParams | None = None) -> LIFParams:
-    """``params`` (or ``default``, or ``LIFParams()``) checked and cast to float; raises a
-    ValueError naming a bad field."""
+    """``params`` (or ``default``, or ``LIFParams()``) checked and cast to float.
+
+    Raises a ValueError naming a bad field.
+    """
     if params is None:
         params = LIFParams() if default is None else default
     if not isinstance(params, LIFParams):

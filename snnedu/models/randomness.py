@@ -89,8 +89,9 @@ def locking_curves(
     dt: float = 0.1,
     params: LIFParams | None = None,
 ) -> LockingResult:
-    """Output rate of a LIF neuron against a bias current, for a regular and a Poisson input
-    train of the same mean rate (current-based exponential synapse).
+    """Output rate of a LIF neuron against a bias current, for regular and Poisson input.
+
+    Both input trains have the same mean rate and drive a current-based exponential synapse.
 
     Parameters
     ----------
@@ -127,8 +128,11 @@ def locking_curves(
 
 
 def plateau_fraction(i_bias, rate_hz, tolerance_hz: float = 0.5) -> float:
-    """Fraction of neighbouring bias values between which the rate changes by less than
-    ``tolerance_hz``, among those where the neuron fires: how much of the curve is flat."""
+    """Return how much of a rate curve is flat (a locking plateau).
+
+    The fraction of neighbouring bias values between which the rate changes by less than
+    ``tolerance_hz``, among those where the neuron fires.
+    """
     rate = np.asarray(rate_hz, dtype=float)
     firing = rate[:-1] > 0
     if not np.any(firing):

@@ -1,5 +1,7 @@
-r"""Spike-timing-dependent plasticity: the pair-based window, its trace-based online form, and
-the four learning rules of Diehl & Cook (2015) behind one numba-callable interface.
+r"""Spike-timing-dependent plasticity.
+
+the pair-based window, its trace-based online form, and the four learning rules of Diehl & Cook
+(2015) behind one numba-callable interface.
 
 Traces
 ------
@@ -395,8 +397,10 @@ def measure_stdp_window(
     params: PairSTDPParams | None = None,
     dt: float = 0.1,
 ) -> StdpWindow:
-    """Measure the STDP window by simulating one pre/post spike pair per Δt with the online
-    trace rule (:func:`pair_on_pre`, :func:`pair_on_post`), time-stepped at ``dt``.
+    """Measure the STDP window by simulating one pre/post spike pair per Δt.
+
+    With the online trace rule (:func:`pair_on_pre`, :func:`pair_on_post`), time-stepped at
+    ``dt``.
 
     Each pair starts from weight ``w`` with both traces at 0; Δt is rounded to the grid.
     The result should match :func:`stdp_window` (a test checks it).

@@ -65,8 +65,9 @@ def mach_ramp(
     l_low: float = 0.2,
     l_high: float = 0.8,
 ) -> np.ndarray:
-    """Luminance of a 1-D Mach ramp: dark plateau, linear ramp from ``x1`` to ``x2`` [px],
-    bright plateau.
+    """Luminance of a 1-D Mach ramp.
+
+    Dark plateau, linear ramp from ``x1`` to ``x2`` [px], bright plateau.
 
     Parameters
     ----------
@@ -99,8 +100,9 @@ def staircase(
     l0: float = 0.1,
     dl: float = 0.2,
 ) -> np.ndarray:
-    """Luminance of a Chevreul staircase: ``n_steps`` uniform steps of ``step_width`` [px],
-    step k at ``l0 + k·dl``.
+    """Luminance of a Chevreul staircase.
+
+    ``n_steps`` uniform steps of ``step_width`` [px], step k at ``l0 + k·dl``.
 
     >>> staircase(3, 2, 0.1, 0.4).tolist()
     [0.1, 0.1, 0.5, 0.5, 0.9, 0.9]
@@ -127,8 +129,10 @@ def hermann_grid(
     waviness: float = 0.0,
     wave_period: float | None = None,
 ) -> np.ndarray:
-    """Hermann grid image: ``n × n`` squares of side ``block`` [px] and luminance ``square`` on a
-    ``background``, separated by streets of width ``street`` [px] (with a street-wide margin).
+    """Hermann grid image.
+
+    ``n × n`` squares of side ``block`` [px] and luminance ``square`` on a ``background``,
+    separated by streets of width ``street`` [px] (with a street-wide margin).
 
     Parameters
     ----------
@@ -205,7 +209,7 @@ def hermann_points(n: int = 8, block: int = 20, street: int = 6) -> HermannPoint
 def as_luminance(image) -> np.ndarray:
     """Any grayscale image as float luminance in [0, 1].
 
-    uint8 images are divided by 255; float images must already lie in [0, 1] (or in
+    Uint8 images are divided by 255; float images must already lie in [0, 1] (or in
     [0, 255], which is then scaled). RGB(A) images (last axis 3 or 4) are converted with the
     Rec. 601 luma weights.
 
@@ -271,8 +275,9 @@ def noisy_samples(
     noise: float,
     rng: np.random.Generator,
 ) -> ToyDataset:
-    """Samples drawn uniformly from ``prototypes`` plus Gaussian pixel noise (sd ``noise``),
-    clipped to [0, 1].
+    """Draw samples uniformly from ``prototypes`` and add Gaussian pixel noise (sd ``noise``).
+
+    Pixel values are clipped to [0, 1].
 
     >>> data = noisy_samples(bar_prototypes(), 10, 0.1, np.random.default_rng(0))
     >>> data.images.shape, data.labels.shape

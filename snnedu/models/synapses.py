@@ -119,6 +119,7 @@ def exponential_conductance(spikes, weights_ns, tau: float, dt: float | None = N
 
 @jit
 def _exp_filter(spikes, w, decay, out):
+    """Write into ``out`` (n_steps, n_post) the exponentially decaying sum of weighted spikes."""
     n_steps, n_pre = spikes.shape
     s = np.zeros(w.shape[1])
     for k in range(n_steps):
@@ -150,16 +151,20 @@ def steady_state_v(g_e=0.0, g_i=0.0, i_ext=0.0, params: LIFParams | None = None)
 
 
 def effective_tau_ms(g_e=0.0, g_i=0.0, params: LIFParams | None = None):
-    """Effective membrane time constant ``C / (g_L + g_e + g_i)`` [ms]: open synapses make the
-    membrane faster (the "high-conductance state")."""
+    """Effective membrane time constant ``C / (g_L + g_e + g_i)`` [ms].
+
+    Open synapses make the membrane faster (the "high-conductance state").
+    """
     params = validate_lif_params(params)
     g_e, g_i = _non_negative("g_e", g_e), _non_negative("g_i", g_i)
     return capacitance_pf(params=params) / (leak_conductance_ns(params=params) + g_e + g_i)
 
 
 def mean_conductance_ns(rate_hz, weight_ns, tau: float):
-    """Mean conductance [nS] of an exponential synapse driven by Poisson spikes:
-    ``⟨g⟩ = r w τ`` (Campbell's theorem; rate in Hz, τ in ms)."""
+    """Mean conductance [nS] of an exponential synapse driven by Poisson spikes.
+
+    ``⟨g⟩ = r w τ`` (Campbell's theorem; rate in Hz, τ in ms).
+    """
     tau = require_positive("tau", tau, "ms")
     return _non_negative("rate_hz", rate_hz) * float_array("weight_ns", weight_ns) * tau / 1000.0
 
@@ -304,6 +309,10 @@ def _lif_conductance_step(p, dt, v, ge, gi, ref, spikes_row, n_ref):
 
 @jit
 def _ei_run(exc, inh, dt, tau_e, tau_i, input_spikes, w_in, w_ei, w_ie, exc_spikes, inh_spikes):
+    """Run the E/I network over the input raster; writes the two output rasters in place.
+
+    Conductance-based LIF neurons, exponential synapses, one step of synaptic delay.
+    """
     n_steps = input_spikes.shape[0]
     n_e = exc_spikes.shape[1]
     n_i = inh_spikes.shape[1]

@@ -234,8 +234,10 @@ def prototype_responses(
     dt: float = 0.5,
     repeats: int = 5,
 ) -> np.ndarray:
-    """Mean spike count of each neuron to each prototype, learning off, inhibition as in
-    ``params``: shape ``(n_prototypes, n_neurons)``."""
+    """Mean spike count of each neuron to each prototype, learning off, inhibition as in ``params``.
+
+    Shape ``(n_prototypes, n_neurons)``.
+    """
     prototypes = _images(prototypes)
     p = _params(params)
     lif = validate_lif_params(neuron)

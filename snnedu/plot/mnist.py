@@ -1,6 +1,7 @@
-"""Figures of the Diehl & Cook MNIST network: receptive fields, θ, confusion matrix, learning
-curve, spikes per image, sweep results. Every function takes ``ax=None`` and returns what it
-drew; none simulates anything.
+"""Figures of the Diehl & Cook MNIST network.
+
+receptive fields, θ, confusion matrix, learning curve, spikes per image, sweep results. Every
+function takes ``ax=None`` and returns what it drew; none simulates anything.
 """
 
 from __future__ import annotations
@@ -22,8 +23,9 @@ __all__ = [
 
 
 def receptive_field_grid(w, columns: int | None = None, gap: int = 1) -> np.ndarray:
-    """Arrange the 784 input weights of every excitatory neuron as 28×28 tiles in one image
-    (:func:`snnedu.plot.images.tile_images` of ``w``'s columns).
+    """Arrange the 784 input weights of every excitatory neuron as 28×28 tiles in one image.
+
+    :func:`snnedu.plot.images.tile_images` of ``w``'s columns.
 
     >>> receptive_field_grid(np.ones((784, 4)), gap=0).shape
     (56, 56)
@@ -46,9 +48,11 @@ def plot_theta(theta, ax=None, bins: int = 30, **kwargs):
 def plot_confusion(
     confusion, ax=None, class_names=None, normalise: bool = True, colorbar: bool = False
 ):
-    """Confusion matrix (rows: true class, columns: predicted; ``normalise``: each row as
-    fractions of that class's images). ``colorbar=True`` adds the scale. Returns the
-    ``AxesImage``."""
+    """Confusion matrix (rows.
+
+    True class, columns: predicted; ``normalise``: each row as fractions of that class's
+    images). ``colorbar=True`` adds the scale. Returns the ``AxesImage``.
+    """
     ax = plt.gca() if ax is None else ax
     matrix = np.asarray(confusion, dtype=float)
     if normalise:
@@ -86,8 +90,11 @@ def plot_accuracy_curve(images_seen, accuracy, ax=None, label: str | None = None
 
 
 def plot_spikes_per_image(spikes, ax=None, window: int = 100, **kwargs):
-    """Excitatory spikes per image during training, raw (grey dots) and as a moving average
-    (line), with a legend. Returns the two lines (raw, average)."""
+    """Excitatory spikes per image during training, raw and as a moving average.
+
+    Raw counts as grey dots, the average as a line, with a legend. Returns the two lines
+    (raw, average).
+    """
     ax = plt.gca() if ax is None else ax
     spikes = np.asarray(spikes, dtype=float)
     x = np.arange(1, len(spikes) + 1)
@@ -103,7 +110,9 @@ def plot_spikes_per_image(spikes, ax=None, window: int = 100, **kwargs):
 
 def plot_sweep(rows, ax=None, metric: str = "accuracy"):
     """Accuracy [%] against network size, one line per rule (mean ± sd over seeds).
-    Returns the error-bar containers by rule."""
+
+    Returns the error-bar containers by rule.
+    """
     ax = plt.gca() if ax is None else ax
     drawn = {}
     for rule in sorted({r["rule"] for r in rows}):

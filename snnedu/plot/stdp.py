@@ -51,8 +51,10 @@ def plot_stdp_window(delta_t, dw, ax=None, measured=None, label: str = "analytic
 
 
 def plot_receptive_fields(fields, axes=None, titles=None, cmap: str = "hot", vmax=None):
-    """Deprecated name of :func:`snnedu.plot.images.plot_field_panels` (separate panels);
-    :func:`snnedu.plot.images.plot_receptive_fields` draws a layer's fields as one grid."""
+    """Deprecated name of :func:`snnedu.plot.images.plot_field_panels` (separate panels).
+
+    :func:`snnedu.plot.images.plot_receptive_fields` draws a layer's fields as one grid.
+    """
     warnings.warn(
         "snnedu.plot.stdp.plot_receptive_fields is now snnedu.plot.images.plot_field_panels "
         "(the same panels); the old name is deprecated.",

@@ -1,5 +1,7 @@
-"""Lecture 4 panels: Poisson trains (rate, duration → raster and ISI histogram) and the rate
-and latency codes of a digit.
+"""Lecture 4 panels.
+
+Poisson trains (rate, duration → raster and ISI histogram) and the rate and latency codes of a
+digit.
 
 In a notebook, leave a panel as the last expression of a cell::
 
@@ -43,8 +45,11 @@ def poisson_response(rate_hz: float, duration: float, n: int = 20, seed: int = 0
 
 
 def poisson_panel(n: int = 20) -> Panel:
-    """Rate and duration sliders → raster of ``n`` Poisson trains and their ISI histogram with
-    the exponential density on top. ``panel.latest`` holds the :func:`poisson_response`."""
+    """Rate and duration sliders → raster of ``n`` Poisson trains and their ISI histogram.
+
+    The exponential density is drawn on top. ``panel.latest`` holds the
+    :func:`poisson_response`.
+    """
     controls = {
         "rate_hz": slider(20.0, 1.0, 100.0, 1.0, "rate [Hz]", ".0f"),
         "duration": slider(1000.0, 100.0, 5000.0, 100.0, "duration [ms]", ".0f"),
@@ -82,8 +87,10 @@ def image_codes(
     brighter_first: bool,
     seed: int = 0,
 ) -> dict:
-    """Rate code (Poisson raster, counts per pixel) and latency code (spike times) of an
-    image; the compute half of :func:`image_code_panel`."""
+    """Rate code (Poisson raster, counts per pixel) and latency code (spike times) of an image.
+
+    The compute half of :func:`image_code_panel`.
+    """
     rng = np.random.default_rng(seed)
     spikes = encode_poisson(image, duration=duration, dt=DT, rng=rng, max_rate_hz=max_rate_hz)
     times = encode_latency(image, t_max_ms=t_max_ms, dt=DT, brighter_first=brighter_first)
@@ -97,8 +104,9 @@ def image_codes(
 
 
 def image_code_panel(images=None) -> Panel:
-    """Pick a digit, its maximal rate and the latency window → the image, its Poisson raster
-    and spike counts, and its latency map and raster.
+    """Pick a digit, its maximal rate and the latency window → the image and its two codes.
+
+    Shows the image, its Poisson raster and spike counts, and its latency map and raster.
 
     Parameters
     ----------

@@ -1,5 +1,7 @@
-"""Lecture 2 panels: a current pulse into a Hodgkin–Huxley neuron (voltage, gates and currents
-live), and a paired-pulse explorer of refractoriness.
+"""Lecture 2 panels.
+
+a current pulse into a Hodgkin–Huxley neuron (voltage, gates and currents live), and a paired-pulse
+explorer of refractoriness.
 
 In a notebook, leave the panel as the last expression of a cell::
 
@@ -105,8 +107,11 @@ def paired_pulse_response(
     first_amplitude: float | None = None,
     dt: float = 0.01,
 ) -> dict:
-    """Two pulses (1 ms at 3 × threshold, then 0.5 ms of ``second_amplitude`` [µA/cm²],
-    ``interval`` ms after the first). Returns {"i_ext", "result", "second_spike" (bool)}."""
+    """Response to two pulses, and whether the second one fires.
+
+    1 ms at 3 × threshold, then 0.5 ms of ``second_amplitude`` [µA/cm²], ``interval`` ms after
+    the first. Returns {"i_ext", "result", "second_spike" (bool)}.
+    """
     if first_amplitude is None:
         first_amplitude = 3.0 * threshold_current(params=params, width=1.0, dt=dt)
     i_ext = paired_pulse_current(first_amplitude, second_amplitude, interval, dt=dt)[:, 0]
@@ -119,8 +124,10 @@ def paired_pulse_panel(
     curve: RefractoryCurve | None = None,
     intervals=None,
 ) -> Panel:
-    """Paired-pulse explorer: move the interval and the second pulse's amplitude and see whether
-    a second spike comes; the right panel places your choice on the refractory curve.
+    """Paired-pulse explorer.
+
+    Move the interval and the second pulse's amplitude and see whether a second spike comes; the
+    right panel places your choice on the refractory curve.
 
     ``curve`` (a :class:`~snnedu.models.hh.RefractoryCurve` for ``params``) is computed if not
     given, on ``intervals`` [ms] (default 2–30 ms). ``panel.latest`` holds the

@@ -57,8 +57,10 @@ def lif_response(
 
 @renamed_arguments(duration_ms="duration")
 def lif_panel(duration: float = 300.0) -> Panel:
-    """Sliders for the current and the neuron's time constants → v(t) with the adaptive
-    threshold, and the analytic f–I curves with the simulated rate marked.
+    """Sliders for the current and the neuron's time constants → v(t) and the f–I curves.
+
+    v(t) is drawn with the adaptive threshold, the analytic f–I curves with the simulated rate
+    marked.
 
     ``panel.latest`` holds the :func:`lif_response` shown.
     """

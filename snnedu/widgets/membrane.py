@@ -101,8 +101,10 @@ def nernst_panel(concentrations: IonConcentrations = LECTURE_CONCENTRATIONS) -> 
 
 
 def pump_panel(concentrations: IonConcentrations = LECTURE_CONCENTRATIONS) -> Panel:
-    """The Na⁺/K⁺ pump over time: scale the pump (0 = blocked) and the Na⁺ leak, watch
-    [Na⁺]_i, [K⁺]_i and V drift from the lecture's resting state over tens of minutes.
+    """The Na⁺/K⁺ pump over time.
+
+    Scale the pump (0 = blocked) and the Na⁺ leak, watch [Na⁺]_i, [K⁺]_i and V drift from the
+    lecture's resting state over tens of minutes.
 
     ``panel.latest["result"]`` is the :class:`~snnedu.models.membrane.PumpLeakResult` shown.
     """
@@ -155,8 +157,10 @@ def _pump_run(concentrations, pump_scale, p_na_ratio, minutes):
 
 @renamed_arguments(old_order=("duration", "dx"), t_end="duration")
 def drift_diffusion_panel(duration: float = 300.0, dx: float = 0.5) -> Panel:
-    """Drift–diffusion across a membrane: choose the concentrations, see the potential build up
-    to the Nernst potential (a run of ``duration`` ns on a grid of ``dx`` nm per change).
+    """Drift–diffusion across a membrane.
+
+    Choose the concentrations, see the potential build up to the Nernst potential (a run of
+    ``duration`` ns on a grid of ``dx`` nm per change).
 
     ``panel.latest["result"]`` is the :class:`~snnedu.models.membrane.DriftDiffusionResult`
     shown.

@@ -1,5 +1,7 @@
-"""Lecture 6 panels: STDP window parameters → window plot (analytic and measured), and
-learning rate / inhibition → receptive fields after training on oriented bars.
+"""Lecture 6 panels.
+
+STDP window parameters → window plot (analytic and measured), and learning rate / inhibition →
+receptive fields after training on oriented bars.
 
 In a notebook, leave the panel as the last expression of a cell::
 
@@ -26,8 +28,9 @@ DELTA_T = np.linspace(-100.0, 100.0, 401)
 
 
 def stdp_window_panel() -> Panel:
-    """Time constants, amplitudes, weight dependence μ and the weight w → the STDP window;
-    dots are measured from simulated spike pairs with the online trace rule.
+    """Time constants, amplitudes, weight dependence μ and the weight w → the STDP window.
+
+    Dots are measured from simulated spike pairs with the online trace rule.
 
     ``panel.line`` is the analytic curve, ``panel.dots`` the measured points.
     """

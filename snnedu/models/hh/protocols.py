@@ -1,5 +1,7 @@
-"""Protocols on the Hodgkin–Huxley model: spike detection and shape, thresholds, rheobase,
-f–I curve and the paired-pulse refractory curve."""
+"""Protocols on the Hodgkin–Huxley model.
+
+spike detection and shape, thresholds, rheobase, f–I curve and the paired-pulse refractory curve.
+"""
 
 from __future__ import annotations
 
@@ -284,8 +286,11 @@ class RefractoryPeriods(NamedTuple):
 
 
 def refractory_periods(curve: RefractoryCurve, tolerance: float = 0.1) -> RefractoryPeriods:
-    """Absolute period (threshold infinite) and relative period (threshold above
-    (1 + ``tolerance``) × baseline) from a refractory curve; nan if the curve never shows it."""
+    """Absolute and relative refractory periods read off a refractory curve.
+
+    Absolute: the threshold is infinite; relative: it is above (1 + ``tolerance``) × baseline.
+    nan if the curve never shows it.
+    """
     tolerance = require_non_negative("tolerance", tolerance)
     interval = np.asarray(curve.interval)
     threshold = np.asarray(curve.threshold)

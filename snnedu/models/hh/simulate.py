@@ -413,9 +413,10 @@ def spike_trains(result: HHResult) -> list[np.ndarray]:
 
 
 def spike_raster(result: HHResult) -> np.ndarray:
-    """The spikes of ``result`` as a time-first bool raster, shape (n_steps, n_neurons), for
-    :mod:`snnedu.core.spikes` and :func:`snnedu.plot.spikes.plot_raster` (step k holds the spikes
-    in [k·dt, (k + 1)·dt)).
+    """The spikes of ``result`` as a time-first bool raster, shape (n_steps, n_neurons).
+
+    For :mod:`snnedu.core.spikes` and :func:`snnedu.plot.spikes.plot_raster`; step k holds the
+    spikes in [k·dt, (k + 1)·dt).
 
     >>> res = simulate_hh([[1.0, 2.0]], duration=100.0, record=())
     >>> raster = spike_raster(res)

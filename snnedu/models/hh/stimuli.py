@@ -1,5 +1,8 @@
-"""Input currents for the Hodgkin–Huxley model [µA/cm²], as :class:`~snnedu.core.stimulus.Stimulus`
-arrays that know their time step: steps, pulse trains, paired pulses, coloured noise."""
+"""Input currents for the Hodgkin–Huxley model [µA/cm²].
+
+Steps, pulse trains, paired pulses and coloured noise, as :class:`~snnedu.core.stimulus.Stimulus`
+arrays that know their time step.
+"""
 
 from __future__ import annotations
 

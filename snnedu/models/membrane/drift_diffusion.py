@@ -285,8 +285,9 @@ def _harmonic(a, b):
 
 @jit
 def _interface_flux(c_i, c_j, d_i, d_j, step_w, step_phi, dx):
-    """Scharfetter–Gummel flux across a face where D and the barrier w jump (water |
-    membrane): the two half cells in series.
+    """Scharfetter–Gummel flux across a face where D and the barrier w jump (water | membrane).
+
+    The two half cells in series.
 
     With the potential linear between the centres and J constant, ``J = −D e^{−ψ} d(c e^{ψ})/dx``
     integrates to ``J = (c_i − c_j e^{ψ_j − ψ_i}) / ∫ e^{ψ − ψ_i}/D dx``; each half cell
@@ -319,6 +320,11 @@ def _drift_diffusion_run(
     frame_steps,
     flux_face,
 ):
+    """Explicit Euler steps of Nernst–Planck with Scharfetter–Gummel fluxes and Poisson.
+
+    Returns (status, v, j_total, j_diffusion, c frames, anion frames, ψ frames): status 0, or
+    the step at which a concentration went negative (unstable dt).
+    """
     n = c.size
     c = c.copy()
     a = a.copy()

@@ -87,8 +87,11 @@ def pump_leak_rest(
     concentrations: IonConcentrations | None = None,
     params: PumpLeakParams | None = None,
 ) -> float:
-    """The potential [mV] at which leak and pump currents sum to zero for given internal
-    concentrations (the potential the membrane settles to within a few τ_m)."""
+    """Return the potential [mV] at which leak and pump currents sum to zero.
+
+    For the given internal concentrations: the potential the membrane settles to within a few
+    τ_m.
+    """
     concentrations = LECTURE_CONCENTRATIONS if concentrations is None else concentrations
     c = concentrations._replace(na_in=float(na_in), k_in=float(k_in))
     _checked_concentrations(c)
