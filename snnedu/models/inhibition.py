@@ -1,6 +1,6 @@
 r"""Lateral inhibition.
 
-centre–surround (difference of Gaussians), recurrent Hartline–Ratliff inhibition, a spiking sheet of
+Centre–surround (difference of Gaussians), recurrent Hartline–Ratliff inhibition, a spiking sheet of
 LIF neurons with lateral inhibitory synapses, and soft-to-hard winner-take-all.
 
 Difference of Gaussians (Rodieck 1965; Enroth-Cugell & Robson 1966)

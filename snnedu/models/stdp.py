@@ -1,6 +1,6 @@
 r"""Spike-timing-dependent plasticity.
 
-the pair-based window, its trace-based online form, and the four learning rules of Diehl & Cook
+The pair-based window, its trace-based online form, and the four learning rules of Diehl & Cook
 (2015) behind one numba-callable interface.
 
 Traces

@@ -1,6 +1,6 @@
 """Figures for the Hodgkin–Huxley lecture.
 
-the action potential with its gates and currents, gate kinetics, the f–I curve and the refractory
+The action potential with its gates and currents, gate kinetics, the f–I curve and the refractory
 curve.
 
 Every function takes ``ax=None`` (or ``axes=None``), draws arrays that the model functions in

@@ -1,6 +1,6 @@
 """Figures of the Diehl & Cook MNIST network.
 
-receptive fields, θ, confusion matrix, learning curve, spikes per image, sweep results. Every
+Receptive fields, θ, confusion matrix, learning curve, spikes per image, sweep results. Every
 function takes ``ax=None`` and returns what it drew; none simulates anything.
 """
 

@@ -1,6 +1,6 @@
 """Lecture 2 panels.
 
-a current pulse into a Hodgkin–Huxley neuron (voltage, gates and currents live), and a paired-pulse
+A current pulse into a Hodgkin–Huxley neuron (voltage, gates and currents live), and a paired-pulse
 explorer of refractoriness.
 
 In a notebook, leave the panel as the last expression of a cell::

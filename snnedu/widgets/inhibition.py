@@ -1,6 +1,6 @@
 """Lecture 5 panels.
 
-inhibition strength and range → response profile next to the stimulus; centre–surround size →
+Inhibition strength and range → response profile next to the stimulus; centre–surround size →
 Hermann grid response; soft → hard winner-take-all.
 
 In a notebook, leave the panel as the last expression of a cell::

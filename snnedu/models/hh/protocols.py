@@ -1,6 +1,6 @@
 """Protocols on the Hodgkin–Huxley model.
 
-spike detection and shape, thresholds, rheobase, f–I curve and the paired-pulse refractory curve.
+Spike detection and shape, thresholds, rheobase, f–I curve and the paired-pulse refractory curve.
 """
 
 from __future__ import annotations
