@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from snnedu.core.api import renamed_arguments
 from snnedu.core.numerics import decay_factor
 from snnedu.core.stimulus import Stimulus
 from snnedu.core.validation import (
@@ -30,6 +31,7 @@ def n_steps_for(duration: float, dt: float) -> int:
     return max(1, round(duration / dt))
 
 
+@renamed_arguments(old_order=("amplitude", "t_on", "t_off", "duration", "dt"))
 def step_current(
     amplitude, t_on: float, t_off: float, duration: float, *, dt: float = 0.01
 ) -> Stimulus:
@@ -46,6 +48,7 @@ def step_current(
     return pulse_train(amplitude, [t_on], t_off - t_on, duration, dt=dt)
 
 
+@renamed_arguments(old_order=("amplitude", "onsets", "width", "duration", "dt"))
 def pulse_train(
     amplitude, onsets: Sequence[float], width: float, duration: float, *, dt: float = 0.01
 ) -> Stimulus:
@@ -71,6 +74,7 @@ def pulse_train(
     return Stimulus(shape[:, None] * amplitude.ravel()[None, :], dt)
 
 
+@renamed_arguments(old_order=("duration", "dt"))
 def ou_current(
     duration: float,
     *,
