@@ -294,10 +294,21 @@ def test_complete_inhibition_allows_no_spike_within_t_inh_of_another():
         params=WTAParams(inhibition=1.0, t_inh=15.0),
         duration=1000.0,
         dt=0.1,
+        raster=True,
     )
     steps = np.flatnonzero(result.spikes.any(axis=1))
     assert result.spikes.sum(axis=1).max() == 1
     assert len(steps) > 10 and np.diff(steps).min() * 0.1 >= 15.0 - 1e-9
+    # the events are the raster's spikes, in time order
+    np.testing.assert_array_equal(result.spike_step, steps)
+    np.testing.assert_array_equal(result.spike_index, np.argmax(result.spikes[steps], axis=1))
+
+
+def test_wta_keeps_events_only_unless_a_raster_is_asked_for():
+    result = simulate_wta([3000.0, 2000.0], rng=np.random.default_rng(2), duration=100.0)
+    assert result.raster is None and result.spike_step.size == result.counts.sum() > 0
+    with pytest.raises(ValueError, match="raster=True"):
+        result.spikes
 
 
 def test_soft_inhibition_lets_several_neurons_fire_and_hard_inhibition_favours_the_strongest():

@@ -80,6 +80,7 @@ from scipy import fft as sp_fft
 from snnedu.core.api import renamed_arguments
 from snnedu.core.jit import jit
 from snnedu.core.numerics import decay_factor, relax
+from snnedu.core.stimulus import Stimulus
 from snnedu.core.validation import (
     as_float_params,
     finite_array,
@@ -626,11 +627,28 @@ class WTAParams(NamedTuple):
 
 
 class WTAResult(NamedTuple):
-    """Spikes of a winner-take-all race."""
+    """Spikes of a winner-take-all race, as events sorted by time.
+
+    Neuron ``spike_index[i]`` fired in step ``spike_step[i]`` (at ``t[spike_step[i]]``). The
+    bool raster ``(n_steps, n)`` is kept only with ``raster=True`` (``result.spikes``).
+    """
 
     t: np.ndarray  # end time of each step (n_steps,) [ms]
-    spikes: np.ndarray  # (n_steps, n) bool
+    spike_step: np.ndarray  # step of each spike (n_spikes,) int
+    spike_index: np.ndarray  # neuron of each spike (n_spikes,) int
     counts: np.ndarray  # spikes per neuron (n,)
+    raster: np.ndarray | None  # (n_steps, n) bool if raster=True, else None
+    dt: float  # time step [ms]
+
+    @property
+    def spikes(self) -> np.ndarray:
+        """The bool raster ``(n_steps, n)``; needs ``raster=True`` in :func:`simulate_wta`."""
+        if self.raster is None:
+            raise ValueError(
+                "this race kept its spikes as events (spike_step, spike_index, counts); pass "
+                "raster=True to simulate_wta for the (n_steps, n) raster."
+            )
+        return self.raster
 
 
 @renamed_arguments(
@@ -644,6 +662,7 @@ def simulate_wta(
     neuron: LIFParams | None = None,
     duration: float = 200.0,
     dt: float = 0.1,
+    raster: bool = False,
 ) -> WTAResult:
     """N LIF neurons with Poisson input race; every spike inhibits all of them for ``t_inh``.
 
@@ -659,6 +678,8 @@ def simulate_wta(
         Membrane parameters (``v_rest, v_reset, v_th, tau_m, t_ref``); default ``LIFParams()``.
     duration, dt : float
         Simulated time and step [ms].
+    raster : bool
+        Also keep the bool raster ``(n_steps, n)``; by default spikes are events only.
 
     Returns
     -------
@@ -680,7 +701,10 @@ def simulate_wta(
     seed = int(rng.integers(2**63))
     _wta_run(rate * (dt / 1000.0), params, neuron, dt, seed, spikes)
     t = dt * np.arange(1, n_steps + 1)
-    return WTAResult(t, spikes, spikes.sum(axis=0))
+    steps, index = np.nonzero(spikes)
+    return WTAResult(
+        t, steps, index, spikes.sum(axis=0), Stimulus(spikes, dt) if raster else None, dt
+    )
 
 
 def _wta_validated(params: WTAParams) -> WTAParams:

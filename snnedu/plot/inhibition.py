@@ -131,10 +131,10 @@ def plot_wta_raster(result, ax=None, markersize: float = 6.0):
     matplotlib.collections.PathCollection
     """
     ax = plt.gca() if ax is None else ax
-    steps, neurons = np.nonzero(result.spikes)
+    steps, neurons = result.spike_step, result.spike_index
     dots = ax.scatter(result.t[steps], neurons, marker="|", s=markersize**2, c="k")
     ax.set_xlim(0.0, float(result.t[-1]))
-    ax.set_ylim(-0.5, result.spikes.shape[1] - 0.5)
+    ax.set_ylim(-0.5, result.counts.size - 0.5)
     ax.set_xlabel("time [ms]")
     ax.set_ylabel("neuron")
     return dots
