@@ -17,6 +17,7 @@ ValueError: rng must be a numpy.random.Generator, e.g. rng=np.random.default_rng
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Iterable
 
 import numpy as np
@@ -62,8 +63,12 @@ def as_float_params(params):
     ``20`` and ``20.0`` then share one compiled kernel. Fields annotated ``bool`` or ``int``
     (typed flags and counts, e.g. ``HHParams.kinetics``) are cast to their own type instead.
     """
-    kinds = getattr(type(params), "__annotations__", {})
-    cast = {"bool": bool, "int": int, bool: bool, int: int}
+    cast = {"bool": bool, "int": int}
+    kinds = {}
+    for name, kind in getattr(type(params), "__annotations__", {}).items():
+        # the annotation may be a type, a string, or a typing.ForwardRef of a string
+        kind = getattr(kind, "__forward_arg__", kind)
+        kinds[name] = kind if isinstance(kind, str) else getattr(kind, "__name__", "")
     return type(params)(
         *(
             cast.get(kinds.get(name), float)(value)
@@ -88,8 +93,9 @@ def positive_int(name: str, value, minimum: int = 1) -> int:
     Whole floats (``3.0``) are accepted; ``True``/``False`` are not.
     """
     try:
-        whole = not isinstance(value, bool) and float(value).is_integer()
-    except (TypeError, ValueError):
+        whole = isinstance(value, numbers.Real) and not isinstance(value, bool)
+        whole = whole and float(value).is_integer()
+    except (TypeError, ValueError, OverflowError):
         whole = False
     if not whole or value < minimum:
         raise ValueError(f"{name} must be a whole number >= {minimum}, got {value!r}.")
