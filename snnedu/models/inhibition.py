@@ -57,8 +57,8 @@ all until :math:`t_s + t_{inh}`, so the first neuron to fire is the only one in 
 (several crossing in one step: the highest :math:`v` wins); :math:`h = 0` leaves the neurons
 independent; values between give soft winner-take-all.
 
-Reference: ``shared/reference/biophysics.md`` §8. Ratliff, F. & Hartline, H. K. (1959). *J. Gen.
-Physiol.* 42:1241. Rodieck, R. W. (1965). *Vision Res.* 5:583.
+References: Hartline, H. K. & Ratliff, F. (1957). *J. Gen. Physiol.* 40:357. Ratliff, F. &
+Hartline, H. K. (1959). *J. Gen. Physiol.* 42:1241. Rodieck, R. W. (1965). *Vision Res.* 5:583.
 
 >>> from snnedu.models.stimuli import mach_ramp
 >>> response = dog_response(mach_ramp(), sigma_c=1.0, sigma_s=3.0, radius=30)

@@ -46,7 +46,7 @@ class DriftDiffusionParams(NamedTuple):
     :class:`Permeabilities` default) and the compartments are only tens of nanometres deep,
     so the whole approach to equilibrium takes a few hundred nanoseconds — some 50,000 time
     steps with ``dx = 0.5 nm`` — instead of tens of milliseconds. Neither changes the
-    equilibrium, which depends only on the concentrations (reference sheet §4).
+    equilibrium, which depends only on the concentrations (the Nernst potential).
     """
 
     c_in: float = 130.0  # permeant cation (and its anion) inside [mM]

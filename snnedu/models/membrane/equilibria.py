@@ -36,8 +36,9 @@ COUPLING_RATIO = 1.5
 class IonConcentrations(NamedTuple):
     """Ion concentrations on both sides of the membrane and the temperature.
 
-    The defaults are the lecture's set at body temperature (reference sheet §1, chosen within
-    mammalian ranges): E_Na = +58.09 mV, E_K = −93.04 mV, E_Cl = −64.09 mV at 37 °C.
+    The defaults are the lecture's set at body temperature (chosen within mammalian ranges;
+    Nernst potentials computed with :func:`nernst`): E_Na = +58.09 mV, E_K = −93.04 mV,
+    E_Cl = −64.09 mV at 37 °C.
     :data:`SQUID_CONCENTRATIONS` is the classical squid-axon set at 6.3 °C.
     """
 
@@ -57,16 +58,17 @@ SQUID_CONCENTRATIONS = IonConcentrations(
     na_out=440.0, na_in=50.0, k_out=20.0, k_in=400.0, cl_out=560.0, cl_in=40.0, temperature_c=6.3
 )
 """Squid giant axon (Hodgkin & Huxley's preparation) at 6.3 °C: E_K = −72.1 mV,
-E_Na = +52.4 mV, E_Cl = −63.5 mV (reference sheet §1)."""
+E_Na = +52.4 mV, E_Cl = −63.5 mV (computed with :func:`nernst`)."""
 
 
 class Permeabilities(NamedTuple):
     """Resting membrane permeabilities [cm s⁻¹].
 
     Only the ratios matter for the GHK voltage; the absolute values set the leak currents.
-    Defaults: P_K : P_Na : P_Cl = 1 : 0.04 : 0 (reference sheet §2: −69.2 mV with the lecture's
-    concentrations). ``p_k = 5e-7 cm/s`` is a choice that gives a specific membrane resistance of
-    about 20 kΩ cm² at rest (τ_m ≈ 20 ms with 1 µF cm⁻²), typical of a neuron at rest.
+    Defaults: P_K : P_Na : P_Cl = 1 : 0.04 : 0 (−69.2 mV with the lecture's concentrations,
+    :func:`ghk_voltage`; Hodgkin & Katz 1949). ``p_k = 5e-7 cm/s`` is a choice that gives a
+    specific membrane resistance of about 20 kΩ cm² at rest (τ_m ≈ 20 ms with 1 µF cm⁻²),
+    typical of a neuron at rest.
     :data:`SQUID_REST_PERMEABILITIES` has Hodgkin & Katz's (1949) ratios 1 : 0.04 : 0.45.
     """
 
