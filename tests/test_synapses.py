@@ -94,7 +94,10 @@ def test_poisson_conductance_mean_and_variance_match_campbell():
 def test_ei_network_same_seed_same_spikes_and_inhibition_lowers_rates():
     def run(seed, w_ie=6.0):
         return synapses.simulate_ei_network(
-            rng=np.random.default_rng(seed), params=synapses.EIParams(w_ie=w_ie), duration=200.0
+            rng=np.random.default_rng(seed),
+            params=synapses.EIParams(w_ie=w_ie),
+            duration=200.0,
+            raster=True,
         )
 
     a, b = run(3), run(3)
@@ -103,6 +106,17 @@ def test_ei_network_same_seed_same_spikes_and_inhibition_lowers_rates():
     assert a.exc_spikes.shape == (2000, 160) and a.inh_spikes.shape == (2000, 40)
     free = run(3, w_ie=0.0)
     assert free.exc_spikes.sum() > 2 * a.exc_spikes.sum() > 0
+    # the events hold the same spikes as the rasters
+    for events, raster in ((a.input, a.input_spikes), (a.exc, a.exc_spikes), (a.inh, a.inh_spikes)):
+        np.testing.assert_array_equal(events.raster(), raster)
+        np.testing.assert_array_equal(events.counts, raster.sum(axis=0))
+
+
+def test_ei_network_keeps_events_only_unless_rasters_are_asked_for():
+    out = synapses.simulate_ei_network(rng=np.random.default_rng(0), duration=50.0)
+    assert out.rasters is None and out.exc.n == 160 and out.exc.n_steps == 500
+    with pytest.raises(ValueError, match="raster=True"):
+        out.exc_spikes
 
 
 @pytest.mark.parametrize(

@@ -24,6 +24,8 @@ array([300.,   0.])
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 
 from snnedu.core.stimulus import resolve_dt
@@ -84,6 +86,42 @@ def spike_times_to_raster(spike_times_ms, duration_ms: float, dt: float) -> np.n
     inside = steps < n_steps
     spikes[steps[inside], np.flatnonzero(fires)[inside]] = True
     return spikes
+
+
+class SpikeEvents(NamedTuple):
+    """Spikes of one population as events, sorted by time: neuron ``index[i]`` in ``step[i]``.
+
+    >>> ev = SpikeEvents.from_raster(np.array([[0, 1], [1, 1]], dtype=bool), dt=0.5)
+    >>> ev.step.tolist(), ev.index.tolist(), ev.counts.tolist()
+    ([0, 1, 1], [1, 0, 1], [1, 2])
+    """
+
+    step: np.ndarray  # step of each spike (n_spikes,) int
+    index: np.ndarray  # neuron of each spike (n_spikes,) int
+    n: int  # neurons in the population
+    n_steps: int  # steps simulated
+    dt: float  # time step [ms]
+
+    @classmethod
+    def from_raster(cls, raster, dt: float) -> SpikeEvents:
+        """The events of a bool raster ``(n_steps, n)``."""
+        raster = as_raster(raster)
+        step, index = np.nonzero(raster)
+        return cls(step, index, raster.shape[1], raster.shape[0], float(dt))
+
+    @property
+    def counts(self) -> np.ndarray:
+        """Spikes per neuron ``(n,)``."""
+        return np.bincount(self.index, minlength=self.n)
+
+    @property
+    def times(self) -> np.ndarray:
+        """Spike times [ms]: the start of each spike's step."""
+        return self.step * self.dt
+
+    def raster(self) -> np.ndarray:
+        """The bool raster ``(n_steps, n)``."""
+        return events_to_raster(self.step, self.index, self.n_steps, self.n)
 
 
 def events_to_raster(spike_steps, spike_index, n_steps: int, n: int) -> np.ndarray:

@@ -39,7 +39,7 @@ import numpy as np
 from snnedu.core.api import renamed_arguments
 from snnedu.core.jit import jit
 from snnedu.core.numerics import decay_factor, relax
-from snnedu.core.spikes import as_raster
+from snnedu.core.spikes import SpikeEvents, as_raster
 from snnedu.core.stimulus import Stimulus, resolve_dt
 from snnedu.core.validation import (
     as_float_params,
@@ -208,12 +208,42 @@ class EIParams(NamedTuple):
 
 
 class EIResult(NamedTuple):
-    """Rasters of the three populations (time first) and the step times."""
+    """Spikes of the three populations as events, and the rasters if they were asked for.
+
+    ``input``, ``exc`` and ``inh`` are :class:`~snnedu.core.spikes.SpikeEvents`
+    (``.counts``, ``.times``, ``.raster()``). ``input_spikes``, ``exc_spikes`` and
+    ``inh_spikes`` are the bool rasters ``(n_steps, n)``, kept only with ``raster=True``.
+    """
 
     t: np.ndarray  # end time of each step [ms]
-    input_spikes: np.ndarray  # (n_steps, n_input) bool
-    exc_spikes: np.ndarray  # (n_steps, n_exc) bool
-    inh_spikes: np.ndarray  # (n_steps, n_inh) bool
+    input: SpikeEvents  # Poisson inputs
+    exc: SpikeEvents  # excitatory neurons
+    inh: SpikeEvents  # inhibitory neurons
+    rasters: tuple | None  # (input, exc, inh) bool rasters if raster=True, else None
+
+    @property
+    def input_spikes(self) -> np.ndarray:
+        """Raster of the Poisson inputs ``(n_steps, n_input)``; needs ``raster=True``."""
+        return self._raster(0)
+
+    @property
+    def exc_spikes(self) -> np.ndarray:
+        """Raster of the excitatory neurons ``(n_steps, n_exc)``; needs ``raster=True``."""
+        return self._raster(1)
+
+    @property
+    def inh_spikes(self) -> np.ndarray:
+        """Raster of the inhibitory neurons ``(n_steps, n_inh)``; needs ``raster=True``."""
+        return self._raster(2)
+
+    def _raster(self, k: int) -> np.ndarray:
+        if self.rasters is None:
+            raise ValueError(
+                "this run kept its spikes as events (result.input, .exc, .inh); pass "
+                "raster=True to simulate_ei_network for the rasters, or call "
+                "result.exc.raster()."
+            )
+        return self.rasters[k]
 
 
 @renamed_arguments(
@@ -229,6 +259,7 @@ def simulate_ei_network(
     exc: LIFParams | None = None,
     inh: LIFParams | None = None,
     synapses: SynapseParams | None = None,
+    raster: bool = False,
 ) -> EIResult:
     """Simulate the E/I network of :class:`EIParams`.
 
@@ -244,14 +275,16 @@ def simulate_ei_network(
         a 1 ms refractory period for the inhibitory cells).
     synapses : SynapseParams
         Time constants and reversal potentials (these override the LIFParams' e_exc/e_inh).
+    raster : bool
+        Also keep the three bool rasters; by default spikes are events only.
 
     Returns
     -------
     EIResult
 
     >>> out = simulate_ei_network(rng=np.random.default_rng(0), duration=50.0)
-    >>> out.exc_spikes.shape
-    (500, 160)
+    >>> out.exc.n_steps, out.exc.n, bool(out.exc.counts.sum() > 0)
+    (500, 160, True)
     """
     from snnedu.models.encoders import poisson_spikes
 
@@ -286,7 +319,9 @@ def simulate_ei_network(
         exc, inh, dt, syn.tau_e, syn.tau_i, input_spikes, w_in, w_ei, w_ie, exc_spikes, inh_spikes
     )
     t = (np.arange(n_steps) + 1) * dt
-    return EIResult(t, input_spikes, exc_spikes, inh_spikes)
+    rasters = (input_spikes, exc_spikes, inh_spikes)
+    events = [SpikeEvents.from_raster(r, dt) for r in rasters]
+    return EIResult(t, *events, tuple(Stimulus(r, dt) for r in rasters) if raster else None)
 
 
 @jit
