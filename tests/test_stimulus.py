@@ -7,7 +7,7 @@ import pytest
 
 from snnedu.core import spikes as spk
 from snnedu.core.stimulus import Stimulus, resolve_dt
-from snnedu.models import encoders, hh, lif, synapses
+from snnedu.models import encoders, hh, inhibition, lif, synapses
 
 
 def test_elementwise_arithmetic_keeps_dt_and_reductions_drop_it():
@@ -99,3 +99,18 @@ def test_poisson_spikes_refuses_a_rate_built_at_another_dt():
     rate = Stimulus(np.full((100, 2), 10.0), dt=1.0)
     with pytest.raises(ValueError, match=r"rate_hz was built with dt=1"):
         encoders.poisson_spikes(rate, duration=100.0, dt=0.5, rng=np.random.default_rng(0))
+
+
+def test_simulators_of_constant_inputs_refuse_a_time_series():
+    series = Stimulus(np.full(3, 2000.0), dt=0.1)  # three samples, not three neurons
+    with pytest.raises(ValueError, match="rate_hz is a time series"):
+        inhibition.simulate_wta(series, rng=np.random.default_rng(0), duration=10.0)
+    with pytest.raises(ValueError, match="luminance is a time series"):
+        inhibition.simulate_sheet(
+            Stimulus(np.full(9, 0.5), dt=0.1),
+            np.zeros(3),
+            rng=np.random.default_rng(0),
+            duration=10.0,
+        )
+    with pytest.raises(ValueError, match="input_rate_hz is a time series"):
+        lif.simulate_lif_poisson_drive(3, series, 10.0, rng=np.random.default_rng(0), duration=5.0)

@@ -30,7 +30,7 @@ import numpy as np
 
 from snnedu.core.validation import require_positive
 
-__all__ = ["Stimulus", "resolve_dt"]
+__all__ = ["Stimulus", "require_constant", "resolve_dt"]
 
 
 class Stimulus(np.ndarray):
@@ -177,3 +177,17 @@ def resolve_dt(dt: float | None, default: float | None, **inputs) -> float:
                 "run takes the stimulus' own."
             )
     return dt
+
+
+def require_constant(name: str, value):
+    """Return ``value``, or raise if it is a :class:`Stimulus` (a time series).
+
+    For simulators that take one constant value per neuron, where a time series would be
+    read as a population.
+    """
+    if isinstance(value, Stimulus):
+        raise ValueError(
+            f"{name} is a time series (a Stimulus of {value.shape[0]} samples at dt={value.dt:g}) "
+            "but this simulator takes one constant value per neuron; pass those values instead."
+        )
+    return value

@@ -80,7 +80,7 @@ from scipy import fft as sp_fft
 from snnedu.core.api import renamed_arguments
 from snnedu.core.jit import jit
 from snnedu.core.numerics import decay_factor, relax
-from snnedu.core.stimulus import Stimulus
+from snnedu.core.stimulus import Stimulus, require_constant
 from snnedu.core.validation import (
     as_float_params,
     finite_array,
@@ -528,7 +528,7 @@ def simulate_sheet(
     SheetResult
     """
     kernel = _kernel(kernel)
-    luminance = _stimulus(luminance, kernel)
+    luminance = _stimulus(require_constant("luminance", luminance), kernel)
     if luminance.min() < 0 or luminance.max() > 1:
         raise ValueError("luminance must lie in [0, 1]; use stimuli.as_luminance(image).")
     if np.any(kernel < 0):
@@ -690,7 +690,7 @@ def simulate_wta(
     >>> int(res.counts.sum())          # complete inhibition longer than the run: one spike
     1
     """
-    rate = finite_array("rate_hz", rate_hz, ndim=1)
+    rate = finite_array("rate_hz", require_constant("rate_hz", rate_hz), ndim=1)
     if rate.size == 0 or rate.min() < 0:
         raise ValueError("rate_hz must be a non-empty 1-D array of rates >= 0 [Hz].")
     require_rng(rng)

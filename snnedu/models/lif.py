@@ -56,7 +56,7 @@ from snnedu.core.api import renamed_arguments
 from snnedu.core.jit import jit
 from snnedu.core.numerics import decay_factor, relax
 from snnedu.core.spikes import events_to_raster
-from snnedu.core.stimulus import Stimulus, resolve_dt
+from snnedu.core.stimulus import Stimulus, require_constant, resolve_dt
 from snnedu.core.validation import (
     as_float_params,
     finite_array,
@@ -516,6 +516,8 @@ def simulate_lif_poisson_drive(
     n_steps = round(require_positive("duration", duration, "ms") / dt)
     if n_steps < 1:
         raise ValueError(f"duration={duration} is shorter than one step dt={dt} ms.")
+    require_constant("input_rate_hz", input_rate_hz)
+    require_constant("i_ext", i_ext)
     rate = np.broadcast_to(finite_array("input_rate_hz", input_rate_hz), (n,)).copy()
     if rate.min() < 0:
         raise ValueError(f"input_rate_hz must be >= 0 Hz, got a minimum of {rate.min():g}.")
