@@ -32,7 +32,7 @@ def _linoid(a, x, k):
 
 def numpy_hh(i_ext: np.ndarray, n_steps: int, dt: float, p: HHParams) -> np.ndarray:
     """Spike counts of len(i_ext) neurons: the textbook vectorised-numpy implementation."""
-    state = init_hh_state(p, i_ext.size)
+    state = init_hh_state(params=p, n=i_ext.size)
     v, m, h, n = (x.copy() for x in state)
     counts = np.zeros(i_ext.size, dtype=np.int64)
     for _ in range(n_steps):
@@ -64,12 +64,14 @@ def main(argv=None) -> None:
     params = HHParams()
     amplitudes = np.linspace(0.0, 3.0, args.neurons)
     duration = args.seconds * 1000.0
-    simulate_hh(amplitudes[None, :2], 1.0, dt=dt, record=())  # JIT warm-up (or cache load)
+    simulate_hh(amplitudes[None, :2], duration=1.0, dt=dt, record=())  # JIT warm-up (or cache load)
 
     wall, cpu = [], []
     for _ in range(args.repeats):
         start, start_cpu = time.perf_counter(), time.process_time()
-        result = simulate_hh(amplitudes[None, :], duration, dt=dt, params=params, record=())
+        result = simulate_hh(
+            amplitudes[None, :], duration=duration, dt=dt, params=params, record=()
+        )
         wall.append(time.perf_counter() - start)
         cpu.append(time.process_time() - start_cpu)
     best = min(wall)

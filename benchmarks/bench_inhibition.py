@@ -80,15 +80,15 @@ def main() -> None:
 
     grid = hermann_grid(n=4, block=10, street=4)
     kernel = hr_kernel(strength=1.0, length=2.0, ndim=2, radius=6)
-    simulate_sheet(grid, kernel, np.random.default_rng(0), duration_ms=10.0)  # compile
+    simulate_sheet(grid, kernel, rng=np.random.default_rng(0), duration=10.0)  # compile
     duration, dt = 1000.0, 0.5
     wall, cpu, _ = best_time(
         lambda: simulate_sheet(
             grid,
             kernel,
-            np.random.default_rng(0),
-            SheetParams(w_inh=20.0),
-            duration_ms=duration,
+            rng=np.random.default_rng(0),
+            params=SheetParams(w_inh=20.0),
+            duration=duration,
             dt=dt,
         ),
         args.repeats,
@@ -102,9 +102,9 @@ def main() -> None:
 
     rng = np.random.default_rng(0)
     data = noisy_samples(bar_prototypes(4), 1000, 0.1, rng)
-    train_prototypes(data.images[:5], 4, rng)  # compile
+    train_prototypes(data.images[:5], 4, rng=rng)  # compile
     wall, cpu, _ = best_time(
-        lambda: train_prototypes(data.images, 4, np.random.default_rng(1)), args.repeats
+        lambda: train_prototypes(data.images, 4, rng=np.random.default_rng(1)), args.repeats
     )
     print(
         f"Prototype learning: 1000 presentations of 100 ms in {cpu:.2f} s CPU ({wall:.2f} s "

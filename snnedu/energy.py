@@ -36,7 +36,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from snnedu.core.validation import require_non_negative, require_positive
+from snnedu.core.api import renamed_arguments
+from snnedu.core.validation import positive_int, require_non_negative, require_positive
 
 __all__ = ["EnergyEstimate", "EnergyParams", "SpikeBudget", "energy_per_image", "spike_budget"]
 
@@ -48,7 +49,7 @@ class EnergyParams(NamedTuple):
     e_event_pj: float = 0.0  # pJ per synaptic event (0: spikes only, as the lecture counts)
     gpu_power_w: float = 250.0  # W, GPU board power (lecture)
     images_per_s: float = 2.0  # images classified per second (real time: 500 ms per image)
-    count_input: float = 1.0  # 1: input spikes cost energy too; 0: only the network's own
+    count_input: bool = True  # input spikes cost energy too (False: only the network's own)
 
 
 class SpikeBudget(NamedTuple):
@@ -87,8 +88,7 @@ def spike_budget(responses, n: int) -> SpikeBudget:
     ``responses`` has ``input_spikes``, ``exc_spikes`` and ``inh_spikes`` arrays, one entry per
     image (e.g. :class:`snnedu.networks.diehl_cook.Responses`).
     """
-    if isinstance(n, bool) or int(n) < 1:
-        raise ValueError(f"n must be a positive number of neurons, got {n!r}.")
+    n = positive_int("n", n)
     values = []
     for name in ("input_spikes", "exc_spikes", "inh_spikes"):
         counts = np.asarray(getattr(responses, name), dtype=float)
@@ -100,7 +100,8 @@ def spike_budget(responses, n: int) -> SpikeBudget:
     return SpikeBudget(*values, int(n))
 
 
-def energy_per_image(budget: SpikeBudget, params: EnergyParams | None = None) -> EnergyEstimate:
+@renamed_arguments(old_order=("budget", "params"))
+def energy_per_image(budget: SpikeBudget, *, params: EnergyParams | None = None) -> EnergyEstimate:
     """Energy per image and power against a GPU, from a :class:`SpikeBudget`."""
     params = EnergyParams() if params is None else params
     e_spike = require_non_negative("e_spike_pj", params.e_spike_pj, "pJ")

@@ -11,7 +11,9 @@ def test_poisson_count_mean_and_variance_match_theory():
     # Bernoulli steps: count mean r·T, variance r·T·(1 − p). Tolerance: 4 standard errors —
     # SE(mean) = √(var/n), SE(variance) ≈ var·√(2/(n − 1)).
     rate, duration, dt, n = 20.0, 1000.0, 0.1, 4000
-    trains = encoders.poisson_spikes(np.full(n, rate), duration, dt, np.random.default_rng(0))
+    trains = encoders.poisson_spikes(
+        np.full(n, rate), duration=duration, dt=dt, rng=np.random.default_rng(0)
+    )
     counts = trains.sum(axis=0)
     p = rate * dt / 1000.0
     mean, var = rate * duration / 1000.0, rate * duration / 1000.0 * (1 - p)
@@ -20,7 +22,9 @@ def test_poisson_count_mean_and_variance_match_theory():
 
 
 def test_fano_factor_is_one_within_sampling_error():
-    trains = encoders.poisson_spikes(np.full(200, 30.0), 5000.0, 0.5, np.random.default_rng(1))
+    trains = encoders.poisson_spikes(
+        np.full(200, 30.0), duration=5000.0, dt=0.5, rng=np.random.default_rng(1)
+    )
     counts = sp.spike_counts(trains, 0.5, window_ms=100.0)
     expected = 1.0 - 30.0 * 0.5 / 1000.0
     # SE of a Fano factor of Poisson counts ≈ √(2/(n − 1)) (variance of the sample variance)
@@ -29,21 +33,23 @@ def test_fano_factor_is_one_within_sampling_error():
 
 def test_isi_cv_is_one_and_mean_isi_is_one_over_rate():
     rate, dt = 25.0, 0.1
-    trains = encoders.poisson_spikes(np.full(50, rate), 20_000.0, dt, np.random.default_rng(2))
+    trains = encoders.poisson_spikes(
+        np.full(50, rate), duration=20_000.0, dt=dt, rng=np.random.default_rng(2)
+    )
     isi = sp.interspike_intervals(trains, dt)
     # CV of exponential ISIs has SE ≈ 1/√n; mean ISI has SE = mean/√n. Long trains (500
     # spikes each) make the bias from the finite window (≈ 1/500) negligible against 4 SE.
     n = isi.size
-    assert abs(sp.coefficient_of_variation(isi) - encoders.poisson_isi_cv(rate, dt)) < 4 / np.sqrt(
-        n
-    )
+    assert abs(
+        sp.coefficient_of_variation(isi) - encoders.poisson_isi_cv(rate, dt=dt)
+    ) < 4 / np.sqrt(n)
     assert abs(isi.mean() - 1000.0 / rate) < 4 * (1000.0 / rate) / np.sqrt(n) + 1000.0 / rate / 500
 
 
 def test_inhomogeneous_trains_follow_the_rate_in_time():
     dt, n = 1.0, 3000
     rate_t = np.repeat([5.0, 80.0], 200)[:, None] * np.ones((1, n))
-    trains = encoders.poisson_spikes(rate_t, 400.0, dt, np.random.default_rng(3))
+    trains = encoders.poisson_spikes(rate_t, duration=400.0, dt=dt, rng=np.random.default_rng(3))
     for half, rate in ((slice(0, 200), 5.0), (slice(200, 400), 80.0)):
         count = trains[half].sum(axis=0)
         expected = rate * 0.2
@@ -51,9 +57,15 @@ def test_inhomogeneous_trains_follow_the_rate_in_time():
 
 
 def test_same_seed_same_spikes():
-    a = encoders.poisson_spikes(np.full(10, 40.0), 500.0, 0.5, np.random.default_rng(9))
-    b = encoders.poisson_spikes(np.full(10, 40.0), 500.0, 0.5, np.random.default_rng(9))
-    c = encoders.poisson_spikes(np.full(10, 40.0), 500.0, 0.5, np.random.default_rng(10))
+    a = encoders.poisson_spikes(
+        np.full(10, 40.0), duration=500.0, dt=0.5, rng=np.random.default_rng(9)
+    )
+    b = encoders.poisson_spikes(
+        np.full(10, 40.0), duration=500.0, dt=0.5, rng=np.random.default_rng(9)
+    )
+    c = encoders.poisson_spikes(
+        np.full(10, 40.0), duration=500.0, dt=0.5, rng=np.random.default_rng(10)
+    )
     np.testing.assert_array_equal(a, b)
     assert not np.array_equal(a, c)
 
@@ -66,7 +78,7 @@ def test_rate_code_is_pixel_over_four_at_most_63_75_hz():
 
 def test_encode_poisson_of_a_white_image_fires_at_63_75_hz():
     image = np.full((28, 28), 255, dtype=np.uint8)
-    trains = encoders.encode_poisson(image, 350.0, 0.5, np.random.default_rng(4))
+    trains = encoders.encode_poisson(image, duration=350.0, dt=0.5, rng=np.random.default_rng(4))
     assert trains.shape == (700, 784)
     expected = 63.75 * 0.35
     assert abs(trains.sum(axis=0).mean() - expected) < 4 * np.sqrt(expected / 784)
@@ -94,7 +106,9 @@ def test_latency_values_threshold_and_raster():
         np.array([255, 102, 51, 20]), t_max_ms=10.0, dt=1.0, threshold=25.0
     )
     np.testing.assert_array_equal(times, [0.0, 6.0, 8.0, np.inf])
-    raster = encoders.encode_latency_raster(np.array([255, 102, 51, 20]), 10.0, 1.0, threshold=25)
+    raster = encoders.encode_latency_raster(
+        np.array([255, 102, 51, 20]), t_max_ms=10.0, dt=1.0, threshold=25
+    )
     assert raster.shape == (11, 4)
     np.testing.assert_array_equal(raster.sum(axis=0), [1, 1, 1, 0])
     np.testing.assert_array_equal(sp.first_spike_times(raster, 1.0), times)
@@ -118,12 +132,29 @@ def test_spike_statistics_on_known_rasters():
 @pytest.mark.parametrize(
     "call, match",
     [
-        (lambda: encoders.poisson_spikes([-1.0], 10.0, 0.1, np.random.default_rng()), ">= 0"),
-        (lambda: encoders.poisson_spikes([5000.0], 10.0, 0.5, np.random.default_rng()), "dt <"),
-        (lambda: encoders.poisson_spikes([np.nan], 10.0, 0.1, np.random.default_rng()), "NaN"),
-        (lambda: encoders.poisson_spikes([1.0], 10.0, 0.1, rng=42), "Generator"),
         (
-            lambda: encoders.poisson_spikes(np.ones((5, 2)), 10.0, 0.1, np.random.default_rng()),
+            lambda: encoders.poisson_spikes(
+                [-1.0], duration=10.0, dt=0.1, rng=np.random.default_rng()
+            ),
+            ">= 0",
+        ),
+        (
+            lambda: encoders.poisson_spikes(
+                [5000.0], duration=10.0, dt=0.5, rng=np.random.default_rng()
+            ),
+            "dt <",
+        ),
+        (
+            lambda: encoders.poisson_spikes(
+                [np.nan], duration=10.0, dt=0.1, rng=np.random.default_rng()
+            ),
+            "NaN",
+        ),
+        (lambda: encoders.poisson_spikes([1.0], duration=10.0, dt=0.1, rng=42), "Generator"),
+        (
+            lambda: encoders.poisson_spikes(
+                np.ones((5, 2)), duration=10.0, dt=0.1, rng=np.random.default_rng()
+            ),
             "one row per step",
         ),
         (lambda: encoders.image_to_rate_hz(np.array([0.0, 300.0])), r"\[0, 255\]"),
@@ -144,7 +175,9 @@ def test_spike_plots_return_artists():
 
     from snnedu.plot.spikes import plot_isi_histogram, plot_population_rate, plot_raster
 
-    trains = encoders.poisson_spikes(np.full(5, 50.0), 200.0, 0.5, np.random.default_rng(6))
+    trains = encoders.poisson_spikes(
+        np.full(5, 50.0), duration=200.0, dt=0.5, rng=np.random.default_rng(6)
+    )
     fig, ax = plt.subplots()
     dots = plot_raster(trains, 0.5, ax=ax)
     assert dots.get_offsets().shape == (trains.sum(), 2)

@@ -11,7 +11,7 @@ from snnedu.networks import diehl_cook as dc
 def test_energy_from_counts_equals_the_hand_computation():
     budget = SpikeBudget(input_spikes=2300.0, exc_spikes=17.0, inh_spikes=15.0, n=400)
     params = EnergyParams(e_spike_pj=1.0, e_event_pj=0.5, gpu_power_w=250.0, images_per_s=2.0)
-    est = energy_per_image(budget, params)
+    est = energy_per_image(budget, params=params)
     events = 2300 * 400 + 17 * 1 + 15 * 399  # input→exc, exc→inh, inh→all other exc
     energy = (2300 + 17 + 15) * 1e-12 + events * 0.5e-12
     assert est.synaptic_events == events
@@ -22,7 +22,7 @@ def test_energy_from_counts_equals_the_hand_computation():
 
 def test_the_lectures_spikes_only_count_excludes_inputs_on_request():
     budget = SpikeBudget(input_spikes=1000.0, exc_spikes=17.0, inh_spikes=0.0, n=100)
-    own = energy_per_image(budget, EnergyParams(count_input=0.0))
+    own = energy_per_image(budget, params=EnergyParams(count_input=0.0))
     assert own.spikes == 17.0
     assert own.energy_j == pytest.approx(17e-12)  # 17 spikes at 1 pJ
 
@@ -43,4 +43,4 @@ def test_spike_budget_is_the_mean_over_images_of_the_networks_counts():
 def test_negative_or_zero_costs_are_rejected(field):
     budget = SpikeBudget(1.0, 1.0, 1.0, 10)
     with pytest.raises(ValueError, match=field):
-        energy_per_image(budget, EnergyParams()._replace(**{field: -1.0}))
+        energy_per_image(budget, params=EnergyParams()._replace(**{field: -1.0}))

@@ -86,7 +86,7 @@ def _reference_run(current, dt, params, y0=None):
     the piecewise-constant current is integrated one constant segment at a time."""
     current = np.asarray(current, dtype=float)
     if y0 is None:
-        state = hh.init_hh_state(params)
+        state = hh.init_hh_state(params=params)
         y0 = [float(x[0]) for x in state]
     edges = np.concatenate([[0], np.flatnonzero(np.diff(current)) + 1, [current.size]])
 
@@ -161,7 +161,7 @@ def test_rate_table_agrees_with_exact_rates():
 def test_population_run_equals_a_loop_of_single_neuron_runs():
     rng = np.random.default_rng(3)
     currents = 1.5 + hh.ou_current(80.0, sigma=3.0, tau=3.0, n=5, rng=rng)
-    start = hh.init_hh_state(SET_A, 5)._replace(v=np.linspace(-70.0, -50.0, 5))
+    start = hh.init_hh_state(params=SET_A, n=5)._replace(v=np.linspace(-70.0, -50.0, 5))
     population = simulate_hh(currents, state=start)
     for j in range(5):
         single_state = HHState(*(x[j : j + 1] for x in start))
@@ -187,11 +187,11 @@ def test_caller_state_is_not_modified_and_runs_can_be_chained():
 
 
 def test_recording_only_spikes_allocates_no_traces_and_record_every_subsamples():
-    res = simulate_hh(np.linspace(0.5, 2.0, 300)[None, :], 100.0, record=())
+    res = simulate_hh(np.linspace(0.5, 2.0, 300)[None, :], duration=100.0, record=())
     assert all(x.shape == (0, 300) for x in (res.v, res.m, res.h, res.n))
     assert res.spike_times.size > 300
-    thin = simulate_hh(1.0, 100.0, record=("v",), record_every=10)
-    full = simulate_hh(1.0, 100.0, record=("v",))
+    thin = simulate_hh(1.0, duration=100.0, record=("v",), record_every=10)
+    full = simulate_hh(1.0, duration=100.0, record=("v",))
     np.testing.assert_array_equal(thin.v[:, 0], full.v[::10, 0])
     np.testing.assert_allclose(thin.t, full.t[::10])
     assert thin.m.shape == (0, 1)
@@ -199,8 +199,8 @@ def test_recording_only_spikes_allocates_no_traces_and_record_every_subsamples()
 
 def test_neuron_at_rest_stays_at_rest():
     for params in (SET_A, SET_B):
-        res = simulate_hh(0.0, 200.0, params=params, record=("v",))
-        assert np.max(np.abs(res.v - resting_potential(params))) < 1e-3
+        res = simulate_hh(0.0, duration=200.0, params=params, record=("v",))
+        assert np.max(np.abs(res.v - resting_potential(params=params))) < 1e-3
 
 
 # --------------------------------------------------------------------------- reference values
@@ -209,25 +209,25 @@ def test_neuron_at_rest_stays_at_rest():
 def test_rate_functions_match_the_reference_sheet():
     v = np.linspace(-120.0, 60.0, 1801) + 0.0123  # avoid the removable singularities
     for params in (SET_A, SET_B, HHParams.squid_1952(temperature=20.0)):
-        alpha, beta = hh.alpha_beta(v, params)
+        alpha, beta = hh.alpha_beta(v, params=params)
         ours = [alpha.m, beta.m, alpha.h, beta.h, alpha.n, beta.n]
         for got, expected in zip(ours, _reference_rates(v, params), strict=True):
             np.testing.assert_allclose(got, expected, rtol=1e-10)
 
 
 def test_removable_singularities_have_the_sheets_limits_and_are_continuous():
-    alpha, beta = hh.alpha_beta(np.array([25.0, -35.0]), SET_A)
+    alpha, beta = hh.alpha_beta(np.array([25.0, -35.0]), params=SET_A)
     np.testing.assert_allclose([alpha.n[0], beta.n[0]], [0.18, 0.018], rtol=1e-12)
     np.testing.assert_allclose([alpha.m[1], beta.m[1]], [1.638, 1.116], rtol=1e-12)
-    alpha, _ = hh.alpha_beta(np.array([-55.0, -40.0]), SET_B)
+    alpha, _ = hh.alpha_beta(np.array([-55.0, -40.0]), params=SET_B)
     np.testing.assert_allclose([alpha.n[0], alpha.m[1]], [0.1, 1.0], rtol=1e-12)
-    near = hh.alpha_beta(np.array([25.0 - 1e-6, 25.0, 25.0 + 1e-6]), SET_A)[0].n
+    near = hh.alpha_beta(np.array([25.0 - 1e-6, 25.0, 25.0 + 1e-6]), params=SET_A)[0].n
     assert np.ptp(near) < 1e-6
 
 
 def test_resting_potentials_match_the_reference_sheet():
-    assert resting_potential(SET_A) == pytest.approx(-63.05, abs=0.01)
-    assert resting_potential(SET_B) == pytest.approx(-64.996, abs=0.002)
+    assert resting_potential(params=SET_A) == pytest.approx(-63.05, abs=0.01)
+    assert resting_potential(params=SET_B) == pytest.approx(-64.996, abs=0.002)
 
 
 @pytest.mark.parametrize(
@@ -238,33 +238,33 @@ def test_resting_potentials_match_the_reference_sheet():
     ],
 )
 def test_gates_at_rest_match_the_reference_sheet(params, x0_rest, tau_rest):
-    v = resting_potential(params)
-    np.testing.assert_allclose(hh.x0(v, params), x0_rest, rtol=0.01)
-    np.testing.assert_allclose(hh.tau(v, params), tau_rest, rtol=0.01)
+    v = resting_potential(params=params)
+    np.testing.assert_allclose(hh.x0(v, params=params), x0_rest, rtol=0.01)
+    np.testing.assert_allclose(hh.tau(v, params=params), tau_rest, rtol=0.01)
 
 
 def test_one_ms_pulse_thresholds_match_the_reference_sheet():
     # sheet: set A 4.35 no spike, 4.366 spike; set B 6.90 no spike, 6.92 spike
-    assert 4.35 < threshold_current(SET_A, rtol=1e-4) <= 4.366
-    assert 6.90 < threshold_current(SET_B, rtol=1e-4) <= 6.925
+    assert 4.35 < threshold_current(params=SET_A, rtol=1e-4) <= 4.366
+    assert 6.90 < threshold_current(params=SET_B, rtol=1e-4) <= 6.925
 
 
 def test_rheobase_brackets_the_solve_ivp_threshold():
     for params in (SET_A, SET_B):
-        found = rheobase(params, 300.0, rtol=1e-3)
+        found = rheobase(params=params, duration=300.0, rtol=1e-3)
         for factor, spikes in ((0.99, False), (1.01, True)):
             current = step_current(found * factor, 0.0, 300.0, 300.0)
             assert (_reference_run(current, 0.01, params)[0].size > 0) == spikes
-    assert 2.0 < rheobase(SET_B) <= 2.25  # sheet: first spike at 2.25 on a 0.25 grid
+    assert 2.0 < rheobase(params=SET_B) <= 2.25  # sheet: first spike at 2.25 on a 0.25 grid
 
 
 def test_threshold_current_is_inf_when_even_i_max_does_not_fire():
-    assert threshold_current(SET_A, 1.0, i_max=1.0) == math.inf
+    assert threshold_current(params=SET_A, width=1.0, i_max=1.0) == math.inf
 
 
 def test_fi_curve_of_the_lecture_set_matches_the_sheet_and_blocks():
     amplitudes = np.array([0.30, 0.35, 0.4, 0.5, 1.0, 2.0, 2.25, 3.0, 5.0])
-    fi = fi_curve(amplitudes, SET_A, duration=1000.0, t_skip=0.0)
+    fi = fi_curve(amplitudes, params=SET_A, duration=1000.0, t_skip=0.0)
     np.testing.assert_array_equal(fi.n_spikes[[0, 1]], [1, 1])  # one spike only
     np.testing.assert_allclose(fi.rate_hz[2:6], [10.0, 12.0, 22.0, 38.0], atol=1.5)
     np.testing.assert_array_equal(fi.n_spikes[6:], 1)  # one spike, then depolarisation block
@@ -272,7 +272,7 @@ def test_fi_curve_of_the_lecture_set_matches_the_sheet_and_blocks():
 
 def test_fi_curve_is_monotone_from_onset_until_depolarisation_block():
     amplitudes = np.arange(0.0, 3.0, 0.05)
-    fi = fi_curve(amplitudes, SET_A, duration=1000.0, t_skip=200.0)
+    fi = fi_curve(amplitudes, params=SET_A, duration=1000.0, t_skip=200.0)
     firing = np.flatnonzero(fi.rate_hz > 0)
     onset, block = firing[0], firing[-1] + 1
     assert np.all(fi.rate_hz[firing[0] : block] > 0)  # one window, no gaps
@@ -283,7 +283,7 @@ def test_fi_curve_is_monotone_from_onset_until_depolarisation_block():
 
 
 def test_squid_axon_fires_repetitively_only_from_about_6_5():
-    fi = fi_curve(np.array([6.0, 6.5, 7.0, 10.0, 15.0]), SET_B, duration=500.0, t_skip=100.0)
+    fi = fi_curve(np.array([6.0, 6.5, 7.0, 10.0, 15.0]), params=SET_B, duration=500.0, t_skip=100.0)
     assert fi.rate_hz[0] == 0
     assert np.all(fi.rate_hz[1:] >= 50) and np.all(np.diff(fi.rate_hz[1:]) > 0)
     assert np.all((fi.n_spikes[2:] >= 28) & (fi.n_spikes[2:] <= 40))  # sheet: 28–40 in 500 ms
@@ -291,7 +291,7 @@ def test_squid_axon_fires_repetitively_only_from_about_6_5():
 
 @pytest.mark.parametrize(("params", "peak", "ahp"), [(SET_A, (18, 21.5), None), (SET_B, None, -76)])
 def test_spike_peak_and_after_hyperpolarisation_match_the_sheet(params, peak, ahp):
-    amplitude = 1.05 * threshold_current(params)
+    amplitude = 1.05 * threshold_current(params=params)
     res = simulate_hh(pulse_train(amplitude, [5.0], 1.0, 60.0), params=params, record=("v",))
     features = hh.spike_features(res.t, res.v[:, 0])
     if peak is not None:
@@ -305,7 +305,7 @@ def test_spike_peak_and_after_hyperpolarisation_match_the_sheet(params, peak, ah
 def test_ionic_currents_balance_the_capacitive_current_over_an_action_potential():
     current = pulse_train(15.0, [2.0], 1.0, 20.0)
     res = simulate_hh(current, params=SET_B)
-    i_na, i_k, i_l = hh.currents(res.v[:, 0], res.m[:, 0], res.h[:, 0], res.n[:, 0], SET_B)
+    i_na, i_k, i_l = hh.currents(res.v[:, 0], res.m[:, 0], res.h[:, 0], res.n[:, 0], params=SET_B)
     dvdt = np.gradient(res.v[:, 0], res.dt)
     balance = current - (i_na + i_k + i_l) - SET_B.c_m * dvdt
     interior = np.abs(np.diff(current, prepend=0)) == 0  # skip the pulse edges
@@ -323,7 +323,7 @@ def test_ionic_currents_balance_the_capacitive_current_over_an_action_potential(
 def test_second_pulse_within_absolute_refractory_period_never_spikes():
     amplitudes = np.geomspace(1.0, 1000.0, 25)
     for params in (SET_A, SET_B):
-        first = 3 * threshold_current(params)
+        first = 3 * threshold_current(params=params)
         for interval in (1.0, 1.5, 2.0):
             current = paired_pulse_current(first, amplitudes, interval)
             counts = hh.spike_counts(simulate_hh(current, params=params, record=()))
@@ -332,7 +332,7 @@ def test_second_pulse_within_absolute_refractory_period_never_spikes():
 
 def test_squid_refractory_curve_matches_the_sheet():
     intervals = np.array([2.0, 3.0, 5.0, 6.0, 8.0, 10.0, 12.0, 15.0, 20.0, 25.0])
-    curve = refractory_curve(intervals, SET_B)
+    curve = refractory_curve(intervals, params=SET_B)
     assert curve.threshold[0] == math.inf
     sheet = np.array([700, 450, 200, 90, 50, 28, 16])  # +3 … +15 ms, rounded on the sheet
     np.testing.assert_allclose(curve.threshold[1:8], sheet, rtol=0.15)
@@ -358,7 +358,9 @@ def test_refractory_periods_from_a_hand_made_curve():
 
 
 def test_ou_current_has_the_stationary_statistics_and_is_reproducible():
-    i = hh.ou_current(5000.0, 0.1, mean=2.0, sigma=1.5, tau=4.0, n=4, rng=np.random.default_rng(11))
+    i = hh.ou_current(
+        5000.0, dt=0.1, mean=2.0, sigma=1.5, tau=4.0, n=4, rng=np.random.default_rng(11)
+    )
     assert i.mean() == pytest.approx(2.0, abs=0.1)
     assert i.std() == pytest.approx(1.5, rel=0.05)
     x = i - i.mean()
@@ -366,7 +368,7 @@ def test_ou_current_has_the_stationary_statistics_and_is_reproducible():
     rho = np.mean(x[lag:] * x[:-lag]) / np.var(x)
     assert rho == pytest.approx(math.exp(-1.0), abs=0.05)
     again = hh.ou_current(
-        5000.0, 0.1, mean=2.0, sigma=1.5, tau=4.0, n=4, rng=np.random.default_rng(11)
+        5000.0, dt=0.1, mean=2.0, sigma=1.5, tau=4.0, n=4, rng=np.random.default_rng(11)
     )
     np.testing.assert_array_equal(i, again)
 
@@ -418,8 +420,8 @@ def test_bad_input_raises_a_clear_value_error(kwargs, message):
 
 
 def test_a_cold_squid_axon_allows_a_larger_dt_than_a_warm_one():
-    assert hh.max_dt(HHParams.squid_1952(6.3)) > hh.max_dt(HHParams.squid_1952(30.0))
-    simulate_hh(1.0, 5.0, dt=0.0015, params=HHParams.squid_1952(30.0))
+    assert hh.max_dt(params=HHParams.squid_1952(6.3)) > hh.max_dt(params=HHParams.squid_1952(30.0))
+    simulate_hh(1.0, duration=5.0, dt=0.0015, params=HHParams.squid_1952(30.0))
 
 
 def test_other_bad_inputs_raise_clear_value_errors():
@@ -483,7 +485,7 @@ def test_hh_panel_recomputes_when_a_slider_moves():
 def test_paired_pulse_panel_reports_the_second_spike():
     from snnedu.widgets.hh import paired_pulse_panel
 
-    curve = refractory_curve(np.array([2.0, 5.0, 10.0, 20.0]), SET_B, rtol=0.05)
+    curve = refractory_curve(np.array([2.0, 5.0, 10.0, 20.0]), params=SET_B, rtol=0.05)
     panel = paired_pulse_panel(SET_B, curve=curve)
     panel.controls["interval"].value = 2.0
     panel.controls["second_amplitude"].value = 900.0
@@ -517,7 +519,7 @@ def test_checks_pass_with_their_reference_and_fail_with_wrong_values(key, wrong)
 def test_spike_raster_and_trains_hold_the_same_spikes_as_the_events():
     from snnedu.core.spikes import raster_to_spike_times
 
-    res = simulate_hh(np.array([[0.5, 1.0, 2.0]]), 300.0, record=(), dt=0.01)
+    res = simulate_hh(np.array([[0.5, 1.0, 2.0]]), duration=300.0, record=(), dt=0.01)
     raster = hh.spike_raster(res)
     assert raster.shape == (30000, 3)
     for from_raster, train in zip(

@@ -227,9 +227,13 @@ def test_spiking_sheet_shows_the_staircase_scallops_and_they_vanish_without_inhi
     stairs = staircase(5, 40, 0.1, 0.2)
     kernel = hr_kernel(strength=1.0, length=3.0)
     rng = np.random.default_rng(2)
-    with_inh = simulate_sheet(stairs, kernel, rng, SheetParams(w_inh=20.0), duration_ms=20_000.0)
+    with_inh = simulate_sheet(
+        stairs, kernel, rng=rng, params=SheetParams(w_inh=20.0), duration=20_000.0
+    )
     left, right = _edge_rates(with_inh.rate_hz)
-    without = simulate_sheet(stairs, kernel, rng, SheetParams(w_inh=0.0), duration_ms=20_000.0)
+    without = simulate_sheet(
+        stairs, kernel, rng=rng, params=SheetParams(w_inh=0.0), duration=20_000.0
+    )
     left0, right0 = _edge_rates(without.rate_hz)
     # same sign as Hartline–Ratliff: lighter at the left edge of a step than at its right edge
     assert left - right > 3.0
@@ -242,10 +246,14 @@ def test_spiking_sheet_has_darker_hermann_intersections():
     points = hermann_points(4, 10, 4)
     kernel = hr_kernel(strength=1.0, length=2.0, ndim=2, radius=6)
     rng = np.random.default_rng(4)
-    rate = simulate_sheet(grid, kernel, rng, SheetParams(w_inh=20.0), duration_ms=2000.0).rate_hz
+    rate = simulate_sheet(
+        grid, kernel, rng=rng, params=SheetParams(w_inh=20.0), duration=2000.0
+    ).rate_hz
     crossings, streets = rate[tuple(points.intersections.T)], rate[tuple(points.streets.T)]
     assert crossings.mean() < streets.mean() - 3.0
-    rate0 = simulate_sheet(grid, kernel, rng, SheetParams(w_inh=0.0), duration_ms=2000.0).rate_hz
+    rate0 = simulate_sheet(
+        grid, kernel, rng=rng, params=SheetParams(w_inh=0.0), duration=2000.0
+    ).rate_hz
     assert (
         abs(rate0[tuple(points.intersections.T)].mean() - rate0[tuple(points.streets.T)].mean())
         < 3.0
@@ -254,12 +262,12 @@ def test_spiking_sheet_has_darker_hermann_intersections():
 
 def test_spiking_sheet_is_reproducible_from_the_seed_and_validates():
     kernel = hr_kernel(0.5, 2.0)
-    a = simulate_sheet(mach_ramp(60, 20, 40), kernel, np.random.default_rng(9), duration_ms=200.0)
-    b = simulate_sheet(mach_ramp(60, 20, 40), kernel, np.random.default_rng(9), duration_ms=200.0)
+    a = simulate_sheet(mach_ramp(60, 20, 40), kernel, rng=np.random.default_rng(9), duration=200.0)
+    b = simulate_sheet(mach_ramp(60, 20, 40), kernel, rng=np.random.default_rng(9), duration=200.0)
     np.testing.assert_array_equal(a.counts, b.counts)
     assert a.rate_hz.shape == (60,)
     with pytest.raises(ValueError, match=r"\[0, 1\]"):
-        simulate_sheet(np.full(10, 2.0), kernel, np.random.default_rng(0))
+        simulate_sheet(np.full(10, 2.0), kernel, rng=np.random.default_rng(0))
     with pytest.raises(ValueError, match="rng"):
         simulate_sheet(np.ones(10), kernel, rng=0)
 
@@ -272,9 +280,9 @@ def test_complete_inhibition_lets_exactly_one_neuron_fire():
     for seed in range(5):
         result = simulate_wta(
             rates,
-            np.random.default_rng(seed),
-            WTAParams(inhibition=1.0, t_inh=500.0),
-            duration_ms=500.0,
+            rng=np.random.default_rng(seed),
+            params=WTAParams(inhibition=1.0, t_inh=500.0),
+            duration=500.0,
         )
         assert result.counts.sum() == 1
 
@@ -282,21 +290,34 @@ def test_complete_inhibition_lets_exactly_one_neuron_fire():
 def test_complete_inhibition_allows_no_spike_within_t_inh_of_another():
     result = simulate_wta(
         np.full(8, 3000.0),
-        np.random.default_rng(1),
-        WTAParams(inhibition=1.0, t_inh=15.0),
-        duration_ms=1000.0,
+        rng=np.random.default_rng(1),
+        params=WTAParams(inhibition=1.0, t_inh=15.0),
+        duration=1000.0,
         dt=0.1,
+        raster=True,
     )
     steps = np.flatnonzero(result.spikes.any(axis=1))
     assert result.spikes.sum(axis=1).max() == 1
     assert len(steps) > 10 and np.diff(steps).min() * 0.1 >= 15.0 - 1e-9
+    # the events are the raster's spikes, in time order
+    np.testing.assert_array_equal(result.spike_step, steps)
+    np.testing.assert_array_equal(result.spike_index, np.argmax(result.spikes[steps], axis=1))
+
+
+def test_wta_keeps_events_only_unless_a_raster_is_asked_for():
+    result = simulate_wta([3000.0, 2000.0], rng=np.random.default_rng(2), duration=100.0)
+    assert result.raster is None and result.spike_step.size == result.counts.sum() > 0
+    with pytest.raises(ValueError, match="raster=True"):
+        result.spikes
 
 
 def test_soft_inhibition_lets_several_neurons_fire_and_hard_inhibition_favours_the_strongest():
     rates = np.linspace(1500.0, 3000.0, 8)
     rng = np.random.default_rng(0)
-    free = simulate_wta(rates, rng, WTAParams(inhibition=0.0), duration_ms=1000.0)
-    hard = simulate_wta(rates, rng, WTAParams(inhibition=1.0, t_inh=10.0), duration_ms=1000.0)
+    free = simulate_wta(rates, rng=rng, params=WTAParams(inhibition=0.0), duration=1000.0)
+    hard = simulate_wta(
+        rates, rng=rng, params=WTAParams(inhibition=1.0, t_inh=10.0), duration=1000.0
+    )
     assert np.count_nonzero(free.counts) == 8
     assert np.count_nonzero(hard.counts) < 8
     share = lambda counts: counts[-1] / counts.sum()  # noqa: E731
@@ -324,9 +345,9 @@ def test_wta_fire_orders_by_voltage_and_applies_the_inhibition():
 
 def test_wta_rejects_bad_parameters():
     with pytest.raises(ValueError, match="inhibition"):
-        simulate_wta([1000.0], np.random.default_rng(0), WTAParams(inhibition=1.5))
+        simulate_wta([1000.0], rng=np.random.default_rng(0), params=WTAParams(inhibition=1.5))
     with pytest.raises(ValueError, match="rate_hz"):
-        simulate_wta([-1.0], np.random.default_rng(0))
+        simulate_wta([-1.0], rng=np.random.default_rng(0))
 
 
 # ------------------------------------------------------------------------------ stimuli
@@ -380,7 +401,7 @@ def test_inhibition_plots_return_their_artists():
     assert len(artists) == 2
     image = plot_response_image(hermann_grid(n=2, block=5, street=2))
     assert image.get_array().shape == (16, 16)
-    wta = simulate_wta([3000.0, 2000.0], np.random.default_rng(0), duration_ms=50.0)
+    wta = simulate_wta([3000.0, 2000.0], rng=np.random.default_rng(0), duration=50.0)
     assert plot_wta_raster(wta) is not None
     plt.close("all")
 

@@ -45,7 +45,7 @@ def reference_lif(i_ext, params, dt, g_e=None, g_i=None):
 
 def test_subthreshold_step_response_is_the_analytic_exponential():
     params = LIFParams()
-    result = lif.simulate_lif(150.0, params, dt=0.1, duration_ms=50.0)
+    result = lif.simulate_lif(150.0, params=params, dt=0.1, duration=50.0, raster=True)
     drive = params.r_m * 150.0 / 1000.0  # R i [mV]
     expected = params.v_rest + drive * (1.0 - np.exp(-result.t / params.tau_m))
     np.testing.assert_allclose(result.v[:, 0], expected, rtol=0, atol=1e-10)
@@ -57,8 +57,10 @@ def test_fi_curve_simulation_matches_closed_form_within_one_step():
     # a whole number of steps: |T_sim − T| ≤ dt.
     params, dt = LIFParams(), 0.01
     currents = np.array([210.0, 250.0, 300.0, 500.0, 1000.0, 3000.0])
-    result = lif.simulate_lif(currents, params, dt=dt, duration_ms=400.0, record=[])
-    period = 1000.0 / lif.lif_rate_hz(currents, params)
+    result = lif.simulate_lif(
+        currents, params=params, dt=dt, duration=400.0, record=[], raster=True
+    )
+    period = 1000.0 / lif.lif_rate_hz(currents, params=params)
     for j in range(currents.size):
         steps = np.flatnonzero(result.spikes[:, j])
         assert steps.size >= 3
@@ -68,26 +70,28 @@ def test_fi_curve_simulation_matches_closed_form_within_one_step():
 
 def test_no_firing_at_or_below_rheobase():
     params = LIFParams()
-    rheobase = lif.rheobase_pa(params)
+    rheobase = lif.rheobase_pa(params=params)
     assert rheobase == pytest.approx((params.v_th - params.v_rest) * 1000.0 / params.r_m)
-    result = lif.simulate_lif([0.5 * rheobase, rheobase], params, dt=0.1, duration_ms=500.0)
+    result = lif.simulate_lif(
+        [0.5 * rheobase, rheobase], params=params, dt=0.1, duration=500.0, raster=True
+    )
     assert not result.spikes.any()
-    assert np.all(lif.lif_rate_hz([0.5 * rheobase, rheobase], params) == 0)
+    assert np.all(lif.lif_rate_hz([0.5 * rheobase, rheobase], params=params) == 0)
 
 
 @pytest.mark.parametrize("t_ref", [1.0, 2.0, 5.0])
 def test_refractory_period_caps_the_rate_at_one_over_t_ref(t_ref):
     params, dt = LIFParams(t_ref=t_ref), 0.01
-    result = lif.simulate_lif(1e6, params, dt=dt, duration_ms=200.0, record=[])
+    result = lif.simulate_lif(1e6, params=params, dt=dt, duration=200.0, record=[], raster=True)
     isi = np.diff(np.flatnonzero(result.spikes[:, 0])) * dt
     assert np.all(isi >= t_ref)  # never inside the refractory period
     np.testing.assert_allclose(isi, t_ref + dt, atol=1e-9)  # hold t_ref, then one step
-    assert lif.lif_rate_hz(1e12, params) == pytest.approx(1000.0 / t_ref, rel=1e-6)
+    assert lif.lif_rate_hz(1e12, params=params) == pytest.approx(1000.0 / t_ref, rel=1e-6)
 
 
 def test_threshold_rises_by_theta_plus_at_each_spike_and_decays_with_tau_theta():
     params, dt = ADAPTIVE, 0.1
-    result = lif.simulate_lif(600.0, params, dt=dt, duration_ms=300.0)
+    result = lif.simulate_lif(600.0, params=params, dt=dt, duration=300.0, raster=True)
     theta = result.v_th[:, 0] - params.v_th
     spiking = result.spikes[1:, 0]
     decay = math.exp(-dt / params.tau_theta)
@@ -99,8 +103,10 @@ def test_threshold_rises_by_theta_plus_at_each_spike_and_decays_with_tau_theta()
 
 def test_adaptive_rate_matches_the_periodic_steady_state():
     params, dt = ADAPTIVE, 0.01
-    result = lif.simulate_lif([400.0, 800.0], params, dt=dt, duration_ms=2000.0, record=[])
-    period = 1000.0 / lif.adaptive_lif_rate_hz([400.0, 800.0], params)
+    result = lif.simulate_lif(
+        [400.0, 800.0], params=params, dt=dt, duration=2000.0, record=[], raster=True
+    )
+    period = 1000.0 / lif.adaptive_lif_rate_hz([400.0, 800.0], params=params)
     for j in range(2):
         isi = np.diff(np.flatnonzero(result.spikes[:, j])) * dt
         assert abs(isi[-5:].mean() - period[j]) <= dt + 1e-9
@@ -109,7 +115,7 @@ def test_adaptive_rate_matches_the_periodic_steady_state():
 def test_adaptive_rate_reduces_to_plain_lif_without_adaptation():
     currents = np.array([150.0, 250.0, 700.0])
     np.testing.assert_allclose(
-        lif.adaptive_lif_rate_hz(currents, LIFParams()), lif.lif_rate_hz(currents), rtol=1e-9
+        lif.adaptive_lif_rate_hz(currents, params=LIFParams()), lif.lif_rate_hz(currents), rtol=1e-9
     )
 
 
@@ -119,7 +125,7 @@ def test_kernel_matches_slow_python_reference_with_conductances_and_adaptation()
     i_ext = rng.uniform(0.0, 500.0, (n_steps, 4))
     g_e = rng.uniform(0.0, 8.0, (n_steps, 4))
     g_i = rng.uniform(0.0, 4.0, (n_steps, 4))
-    result = lif.simulate_lif(i_ext, params, dt=dt, g_e=g_e, g_i=g_i)
+    result = lif.simulate_lif(i_ext, params=params, dt=dt, g_e=g_e, g_i=g_i, raster=True)
     spikes, v = reference_lif(i_ext, params, dt, g_e, g_i)
     assert spikes.sum() > 10
     np.testing.assert_array_equal(result.spikes, spikes)
@@ -129,24 +135,24 @@ def test_kernel_matches_slow_python_reference_with_conductances_and_adaptation()
 def test_current_based_path_matches_reference():
     rng = np.random.default_rng(12)
     i_ext = rng.uniform(0.0, 600.0, (500, 3))
-    result = lif.simulate_lif(i_ext, ADAPTIVE, dt=0.1)
+    result = lif.simulate_lif(i_ext, params=ADAPTIVE, dt=0.1, raster=True)
     spikes, v = reference_lif(i_ext, ADAPTIVE, 0.1)
     np.testing.assert_array_equal(result.spikes, spikes)
     np.testing.assert_allclose(result.v, v, atol=1e-9)
 
 
 def test_continuing_from_the_final_state_equals_one_long_run():
-    whole = lif.simulate_lif([300.0, 700.0], ADAPTIVE, dt=0.1, duration_ms=200.0)
-    first = lif.simulate_lif([300.0, 700.0], ADAPTIVE, dt=0.1, duration_ms=100.0)
+    whole = lif.simulate_lif([300.0, 700.0], params=ADAPTIVE, dt=0.1, duration=200.0, raster=True)
+    first = lif.simulate_lif([300.0, 700.0], params=ADAPTIVE, dt=0.1, duration=100.0, raster=True)
     second = lif.simulate_lif(
-        [300.0, 700.0], ADAPTIVE, dt=0.1, duration_ms=100.0, state=first.state
+        [300.0, 700.0], params=ADAPTIVE, dt=0.1, duration=100.0, state=first.state, raster=True
     )
     np.testing.assert_array_equal(np.vstack([first.spikes, second.spikes]), whole.spikes)
 
 
 def test_caller_state_is_not_modified():
     state = LIFState(np.full(2, -60.0), np.zeros(2), np.zeros(2))
-    lif.simulate_lif(500.0, ADAPTIVE, dt=0.1, duration_ms=50.0, state=state)
+    lif.simulate_lif(500.0, params=ADAPTIVE, dt=0.1, duration=50.0, state=state, raster=True)
     np.testing.assert_array_equal(state.v, -60.0)
     np.testing.assert_array_equal(state.theta, 0.0)
 
@@ -154,9 +160,16 @@ def test_caller_state_is_not_modified():
 def test_poisson_drive_without_input_matches_simulate_lif():
     currents = np.array([250.0, 400.0, 900.0])
     drive = lif.simulate_lif_poisson_drive(
-        3, 0.0, 0.0, np.random.default_rng(0), ADAPTIVE, duration_ms=300.0, i_ext=currents
+        3,
+        0.0,
+        0.0,
+        rng=np.random.default_rng(0),
+        params=ADAPTIVE,
+        duration=300.0,
+        i_ext=currents,
+        raster=True,
     )
-    plain = lif.simulate_lif(currents, ADAPTIVE, dt=0.1, duration_ms=300.0)
+    plain = lif.simulate_lif(currents, params=ADAPTIVE, dt=0.1, duration=300.0, raster=True)
     np.testing.assert_array_equal(drive.spikes, plain.spikes)
     np.testing.assert_allclose(drive.state.theta, plain.state.theta, atol=1e-9)
 
@@ -167,7 +180,14 @@ def test_poisson_drive_mean_voltage_matches_campbell():
     params = LIFParams(v_th=1e3)
     rate, w, tau = 2000.0, 20.0, 5.0
     out = lif.simulate_lif_poisson_drive(
-        4000, rate, w, np.random.default_rng(1), params, tau_syn=tau, duration_ms=200.0
+        4000,
+        rate,
+        w,
+        rng=np.random.default_rng(1),
+        params=params,
+        tau_syn=tau,
+        duration=200.0,
+        raster=True,
     )
     v = out.state.v
     expected = params.v_rest + params.r_m / 1000.0 * rate * w * tau / 1000.0
@@ -181,7 +201,13 @@ def test_poisson_drive_mean_voltage_matches_campbell():
 def test_poisson_drive_same_seed_same_spikes():
     def run(seed):
         return lif.simulate_lif_poisson_drive(
-            50, 1500.0, 40.0, np.random.default_rng(seed), ADAPTIVE, duration_ms=200.0
+            50,
+            1500.0,
+            40.0,
+            rng=np.random.default_rng(seed),
+            params=ADAPTIVE,
+            duration=200.0,
+            raster=True,
         ).spikes
 
     np.testing.assert_array_equal(run(5), run(5))
@@ -192,7 +218,7 @@ def test_poisson_drive_same_seed_same_spikes():
 def test_poisson_drive_heterogeneous_rates_give_ordered_activity():
     rates = np.repeat([500.0, 3000.0], 200)
     out = lif.simulate_lif_poisson_drive(
-        400, rates, 40.0, np.random.default_rng(2), duration_ms=500.0
+        400, rates, 40.0, rng=np.random.default_rng(2), duration=500.0, raster=True
     )
     assert out.spike_count[200:].mean() > 3 * out.spike_count[:200].mean()
 
@@ -200,17 +226,20 @@ def test_poisson_drive_heterogeneous_rates_give_ordered_activity():
 @pytest.mark.parametrize(
     "call, match",
     [
-        (lambda: lif.simulate_lif(100.0, LIFParams(tau_m=-1.0), duration_ms=10.0), "tau_m"),
-        (lambda: lif.simulate_lif(np.nan, duration_ms=10.0), "NaN"),
-        (lambda: lif.simulate_lif(100.0, LIFParams(v_reset=-40.0), duration_ms=10.0), "v_reset"),
-        (lambda: lif.simulate_lif(100.0, dt=0.0, duration_ms=10.0), "dt"),
-        (lambda: lif.simulate_lif(100.0), "duration_ms"),
-        (lambda: lif.simulate_lif(np.zeros((10, 2)), duration_ms=5.0, dt=0.1), "time steps"),
-        (lambda: lif.simulate_lif([1.0, 2.0], duration_ms=5.0, g_e=[1.0, 2.0, 3.0]), "neurons"),
-        (lambda: lif.simulate_lif(0.0, duration_ms=5.0, g_i=-1.0), "e_inh"),
+        (lambda: lif.simulate_lif(100.0, params=LIFParams(tau_m=-1.0), duration=10.0), "tau_m"),
+        (lambda: lif.simulate_lif(np.nan, duration=10.0), "NaN"),
+        (
+            lambda: lif.simulate_lif(100.0, params=LIFParams(v_reset=-40.0), duration=10.0),
+            "v_reset",
+        ),
+        (lambda: lif.simulate_lif(100.0, dt=0.0, duration=10.0), "dt"),
+        (lambda: lif.simulate_lif(100.0), "duration"),
+        (lambda: lif.simulate_lif(np.zeros((10, 2)), duration=5.0, dt=0.1), "time steps"),
+        (lambda: lif.simulate_lif([1.0, 2.0], duration=5.0, g_e=[1.0, 2.0, 3.0]), "neurons"),
+        (lambda: lif.simulate_lif(0.0, duration=5.0, g_i=-1.0), "e_inh"),
         (lambda: lif.simulate_lif_poisson_drive(10, 100.0, 1.0, rng=1), "Generator"),
-        (lambda: lif.simulate_lif_poisson_drive(0, 100.0, 1.0, np.random.default_rng()), "n"),
-        (lambda: lif.lif_rate_hz(100.0, "params"), "LIFParams"),
+        (lambda: lif.simulate_lif_poisson_drive(0, 100.0, 1.0, rng=np.random.default_rng()), "n"),
+        (lambda: lif.lif_rate_hz(100.0, params="params"), "LIFParams"),
     ],
 )
 def test_bad_input_raises_a_clear_value_error(call, match):
@@ -220,15 +249,15 @@ def test_bad_input_raises_a_clear_value_error(call, match):
 
 def test_lif_matched_to_hh_has_the_same_rheobase():
     params, scale = lif.lif_params_like_hh(0.3, -63.0, c_m=1.0, g_l=0.3)
-    assert lif.rheobase_pa(params) == pytest.approx(0.3 * scale, rel=1e-12)
+    assert lif.rheobase_pa(params=params) == pytest.approx(0.3 * scale, rel=1e-12)
     assert params.tau_m == pytest.approx(1.0 / 0.3)
-    assert lif.capacitance_pf(params) == pytest.approx(100.0)  # 1 µF/cm² × 1e-4 cm²
+    assert lif.capacitance_pf(params=params) == pytest.approx(100.0)  # 1 µF/cm² × 1e-4 cm²
 
 
 def test_lif_panel_updates_headless():
     from snnedu.widgets.lif import lif_panel
 
-    panel = lif_panel(duration_ms=100.0)
+    panel = lif_panel(duration=100.0)
     before = panel.latest["result"].v.copy()
     rate_before = panel.latest["rate_hz"]
     panel.controls["i_ext"].value = 900.0
@@ -244,7 +273,7 @@ def test_lif_plots_return_artists():
 
     from snnedu.plot.lif import plot_fi_curve, plot_rate_spread, plot_voltage_threshold
 
-    result = lif.simulate_lif(500.0, ADAPTIVE, dt=0.1, duration_ms=50.0)
+    result = lif.simulate_lif(500.0, params=ADAPTIVE, dt=0.1, duration=50.0, raster=True)
     fig, ax = plt.subplots()
     drawn = plot_voltage_threshold(
         result.t, result.v[:, 0], result.v_th[:, 0], result.spikes[:, 0], ax=ax
@@ -267,5 +296,31 @@ def test_lif_checks_accept_the_reference_and_reject_wrong_answers():
     assert check("lif.fi_curve", lambda i: lif.lif_rate_hz(i))
     assert not check("lif.fi_curve", lambda i: 1000.0 / (LIFParams().tau_m + 0 * i))
     # the adapted rate is reachable by the simulation the hint describes
-    run = lif.simulate_lif(500.0, ADAPTIVE, dt=0.05, duration_ms=3000.0, record=[])
+    run = lif.simulate_lif(500.0, params=ADAPTIVE, dt=0.05, duration=3000.0, record=[], raster=True)
     assert check("lif.adapted_rate", run.spikes[-20000:].sum() / 1.0)
+
+
+def test_spikes_are_events_by_default_and_match_the_raster_on_request():
+    currents = np.array([250.0, 1e6, 0.0])  # the second neuron fires at 1 / t_ref, above the
+    # buffers' first guess, so the kernel reports the count and the run is repeated
+    events = lif.simulate_lif(currents, params=ADAPTIVE, dt=0.1, duration=300.0)
+    full = lif.simulate_lif(currents, params=ADAPTIVE, dt=0.1, duration=300.0, raster=True)
+    assert events.raster is None
+    with pytest.raises(ValueError, match="raster=True"):
+        events.spikes
+    np.testing.assert_array_equal(lif.spike_raster(events), full.spikes)
+    np.testing.assert_array_equal(events.spike_count, full.spikes.sum(axis=0))
+    assert events.spike_count[1] > 100 and events.spike_count[2] == 0
+    steps, neurons = np.nonzero(full.spikes)
+    np.testing.assert_array_equal(events.spike_step, steps)
+    np.testing.assert_array_equal(events.spike_index, neurons)
+    np.testing.assert_allclose(events.spike_times, events.t[events.spike_step])
+
+
+def test_poisson_drive_events_match_its_raster():
+    kwargs = dict(rng=np.random.default_rng(3), params=ADAPTIVE, duration=200.0)
+    events = lif.simulate_lif_poisson_drive(50, 3000.0, 40.0, **kwargs)
+    kwargs["rng"] = np.random.default_rng(3)
+    full = lif.simulate_lif_poisson_drive(50, 3000.0, 40.0, raster=True, **kwargs)
+    assert events.raster is None and events.spike_count.sum() > 50
+    np.testing.assert_array_equal(lif.spike_raster(events), full.spikes)

@@ -20,6 +20,7 @@ from snnedu.models.membrane import (
     IonConcentrations,
     Permeabilities,
     PumpLeakParams,
+    drift_diffusion,
 )
 
 R = 8.314462618
@@ -169,14 +170,14 @@ def test_an_electroneutral_pump_gives_back_the_ghk_voltage():
 
 
 def test_pump_and_leak_steady_state_is_the_mullins_noda_potential():
-    run = mem.simulate_pump_leak(5400.0, na_in0=30.0, k_in0=116.5, n_samples=3)
+    run = mem.simulate_pump_leak(duration=5400.0, na_in0=30.0, k_in0=116.5, n_samples=3)
     final = LECTURE_CONCENTRATIONS._replace(na_in=run.na_in[-1], k_in=run.k_in[-1])
     assert run.na_in[-1] < 17.0  # the pump has pumped most of the extra Na⁺ out
     assert run.v[-1] == pytest.approx(mem.mullins_noda_voltage(final), abs=0.02)
 
 
 def test_lecture_concentrations_are_the_default_pump_steady_state():
-    run = mem.simulate_pump_leak(600.0, n_samples=2)
+    run = mem.simulate_pump_leak(duration=600.0, n_samples=2)
     assert run.na_in[-1] == pytest.approx(16.5, abs=0.1)
     assert run.k_in[-1] == pytest.approx(130.0, abs=0.1)
     assert run.v[-1] == pytest.approx(mem.mullins_noda_voltage(), abs=0.1)
@@ -184,7 +185,9 @@ def test_lecture_concentrations_are_the_default_pump_steady_state():
 
 def test_net_cation_change_inside_is_only_the_membrane_capacitors_charge():
     params = PumpLeakParams()
-    run = mem.simulate_pump_leak(1200.0, params=params._replace(i_pump_max=0.0), n_samples=50)
+    run = mem.simulate_pump_leak(
+        duration=1200.0, params=params._replace(i_pump_max=0.0), n_samples=50
+    )
     # C_m dV = −(total current) dt = F w d(Na_i + K_i): the two change together, exactly.
     c_m = params.c_m * 1e-2  # F/m²
     w = params.volume_to_area * 1e-6  # m
@@ -196,11 +199,13 @@ def test_net_cation_change_inside_is_only_the_membrane_capacitors_charge():
 
 def test_blocking_the_pump_depolarises_at_once_by_its_electrogenic_share_then_slowly():
     blocked = PumpLeakParams()._replace(i_pump_max=0.0)
-    fast = mem.simulate_pump_leak(0.2, params=blocked, n_samples=2)  # ten membrane time constants
+    fast = mem.simulate_pump_leak(
+        duration=0.2, params=blocked, n_samples=2
+    )  # ten membrane time constants
     # Concentrations have not moved yet, so V is the pump-free GHK potential.
     assert fast.v[0] == pytest.approx(mem.mullins_noda_voltage(), abs=0.05)
     assert fast.v[-1] == pytest.approx(mem.ghk_voltage(), abs=0.05)
-    slow = mem.simulate_pump_leak(1800.0, params=blocked, n_samples=4)
+    slow = mem.simulate_pump_leak(duration=1800.0, params=blocked, n_samples=4)
     assert np.all(np.diff(slow.na_in) > 0) and np.all(np.diff(slow.k_in) < 0)
     assert np.all(np.diff(slow.v) > 0)  # gradients run down: V drifts towards 0
 
@@ -208,7 +213,7 @@ def test_blocking_the_pump_depolarises_at_once_by_its_electrogenic_share_then_sl
 def test_pump_current_is_the_saturating_formula():
     p = PumpLeakParams()
     expected = p.i_pump_max * (20 / (20 + p.k_na)) ** 3 * (4 / (4 + p.k_k)) ** 2
-    assert mem.pump_current(20.0, 4.0, p) == pytest.approx(expected)
+    assert mem.pump_current(20.0, 4.0, params=p) == pytest.approx(expected)
 
 
 def test_pump_leak_rest_is_the_zero_current_potential():
@@ -221,7 +226,7 @@ def test_pump_leak_rest_is_the_zero_current_potential():
 
 @pytest.fixture(scope="module")
 def equilibrium():
-    return mem.simulate_drift_diffusion(t_end=400.0, dx=0.5, n_frames=5)
+    return mem.simulate_drift_diffusion(duration=400.0, dx=0.5, n_frames=5)
 
 
 def test_drift_diffusion_conserves_every_ion(equilibrium):
@@ -269,7 +274,7 @@ def test_the_potential_builds_up_monotonically_from_zero(equilibrium):
 
 def test_drift_diffusion_converges_at_second_order_with_grid_refinement():
     runs = {
-        dx: mem.simulate_drift_diffusion(t_end=10.0, dx=dx, frame_times=[10.0], n_samples=2)
+        dx: mem.simulate_drift_diffusion(duration=10.0, dx=dx, frame_times=[10.0], n_samples=2)
         for dx in (0.5, 0.25, 0.125)
     }
 
@@ -288,9 +293,10 @@ def test_drift_diffusion_converges_at_second_order_with_grid_refinement():
 
 
 def test_drift_diffusion_kernel_matches_its_python_version(monkeypatch):
-    fast = mem.simulate_drift_diffusion(t_end=0.3, dx=0.5, n_frames=2, n_samples=3)
-    monkeypatch.setattr(mem, "_drift_diffusion_run", mem._drift_diffusion_run.py_func)
-    slow = mem.simulate_drift_diffusion(t_end=0.3, dx=0.5, n_frames=2, n_samples=3)
+    fast = mem.simulate_drift_diffusion(duration=0.3, dx=0.5, n_frames=2, n_samples=3)
+    kernel = drift_diffusion._drift_diffusion_run
+    monkeypatch.setattr(drift_diffusion, "_drift_diffusion_run", kernel.py_func)
+    slow = mem.simulate_drift_diffusion(duration=0.3, dx=0.5, n_frames=2, n_samples=3)
     np.testing.assert_allclose(fast.c, slow.c, rtol=1e-12)
     np.testing.assert_allclose(fast.v, slow.v, rtol=1e-10, atol=1e-12)
 
@@ -298,12 +304,12 @@ def test_drift_diffusion_kernel_matches_its_python_version(monkeypatch):
 def test_drift_diffusion_refuses_an_unstable_time_step():
     limit = mem.drift_diffusion_max_dt(dx=0.5)
     with pytest.raises(ValueError, match=r"dt = .* too large"):
-        mem.simulate_drift_diffusion(t_end=1.0, dx=0.5, dt=1.01 * limit)
+        mem.simulate_drift_diffusion(duration=1.0, dx=0.5, dt=1.01 * limit)
 
 
 def test_divalent_cation_reaches_its_own_nernst_potential():
     params = DriftDiffusionParams(c_in=1.0, c_out=10.0, z=2.0, partition=0.1)
-    run = mem.simulate_drift_diffusion(params, t_end=300.0, dx=0.5, n_frames=1)
+    run = mem.simulate_drift_diffusion(params=params, duration=300.0, dx=0.5, n_frames=1)
     assert run.v[-1] == pytest.approx(mem.nernst(run.c[-1, -1], run.c[-1, 0], 2), abs=0.1)
     assert run.v[-1] > 0  # more outside: the inside turns positive
 
@@ -326,16 +332,22 @@ def test_divalent_cation_reaches_its_own_nernst_potential():
         (lambda: mem.ghk_voltage(IonConcentrations(k_out=0.0)), "k_out"),
         (lambda: mem.ghk_current(-70.0, 4.0, 130.0, 1, -1e-7), "permeability"),
         (lambda: mem.thermal_voltage(-274.0), "absolute zero"),
-        (lambda: mem.simulate_pump_leak(-1.0), "t_end_s"),
-        (lambda: mem.simulate_pump_leak(10.0, na_in0=-1.0), "na_in0"),
-        (lambda: mem.simulate_pump_leak(10.0, params=PumpLeakParams(p_k=-1.0)), "p_k"),
-        (lambda: mem.simulate_drift_diffusion(DriftDiffusionParams(c_out=0.0)), "c_out"),
-        (lambda: mem.simulate_drift_diffusion(DriftDiffusionParams(z=-1.0)), "cation"),
-        (lambda: mem.simulate_drift_diffusion(DriftDiffusionParams(z=0.0)), "valence"),
-        (lambda: mem.simulate_drift_diffusion(DriftDiffusionParams(partition=2.0)), "partition"),
-        (lambda: mem.simulate_drift_diffusion(DriftDiffusionParams(temperature_c=-280.0)), "zero"),
+        (lambda: mem.simulate_pump_leak(duration=-1.0), "duration"),
+        (lambda: mem.simulate_pump_leak(duration=10.0, na_in0=-1.0), "na_in0"),
+        (lambda: mem.simulate_pump_leak(duration=10.0, params=PumpLeakParams(p_k=-1.0)), "p_k"),
+        (lambda: mem.simulate_drift_diffusion(params=DriftDiffusionParams(c_out=0.0)), "c_out"),
+        (lambda: mem.simulate_drift_diffusion(params=DriftDiffusionParams(z=-1.0)), "cation"),
+        (lambda: mem.simulate_drift_diffusion(params=DriftDiffusionParams(z=0.0)), "valence"),
+        (
+            lambda: mem.simulate_drift_diffusion(params=DriftDiffusionParams(partition=2.0)),
+            "partition",
+        ),
+        (
+            lambda: mem.simulate_drift_diffusion(params=DriftDiffusionParams(temperature_c=-280.0)),
+            "zero",
+        ),
         (lambda: mem.simulate_drift_diffusion(dx=0.0), "dx"),
-        (lambda: mem.simulate_drift_diffusion(t_end=1.0, frame_times=[2.0]), "frame_times"),
+        (lambda: mem.simulate_drift_diffusion(duration=1.0, frame_times=[2.0]), "frame_times"),
     ],
 )
 def test_bad_input_raises_a_clear_value_error(call, message):
@@ -363,7 +375,7 @@ def test_plots_return_their_artists(equilibrium):
     assert len(profiles) == len(equilibrium.t_frames)
     course = plot.plot_drift_diffusion_timecourse(equilibrium, axes=axes[1, :2], e_nernst=-92.0)
     np.testing.assert_array_equal(course["v"].get_ydata(), equilibrium.v)
-    run = mem.simulate_pump_leak(60.0, n_samples=5)
+    run = mem.simulate_pump_leak(duration=60.0, n_samples=5)
     pump = plot.plot_pump_leak(run, axes=(axes[1, 2], axes[1, 2]))
     np.testing.assert_allclose(pump["v"].get_xdata(), run.t_s / 60.0)
     with pytest.raises(ValueError, match="quantity"):
@@ -402,7 +414,7 @@ def test_pump_panel_shows_the_run_down_when_the_pump_is_blocked():
 def test_drift_diffusion_panel_recomputes_when_sliders_move():
     from snnedu.widgets.membrane import drift_diffusion_panel
 
-    panel = drift_diffusion_panel(t_end=20.0, dx=0.5)
+    panel = drift_diffusion_panel(duration=20.0, dx=0.5)
     v_line = panel.figure.axes[0].lines[0]
     before = np.array(v_line.get_ydata())
     panel.controls["c_out"].value = 40.0

@@ -18,7 +18,9 @@ PROTOTYPES = bar_prototypes(4)
 def _train(seed, inhibition, rule="triplet", n_samples=400):
     rng = np.random.default_rng(seed)
     data = noisy_samples(PROTOTYPES, n_samples, 0.1, rng)
-    return train_prototypes(data.images, 4, rng, PrototypeParams(inhibition=inhibition), rule=rule)
+    return train_prototypes(
+        data.images, 4, rng=rng, params=PrototypeParams(inhibition=inhibition), rule=rule
+    )
 
 
 def test_with_competition_neurons_match_the_prototypes_one_to_one():
@@ -49,7 +51,7 @@ def test_training_keeps_weights_in_bounds_and_the_callers_data_unchanged():
     rng = np.random.default_rng(3)
     data = noisy_samples(PROTOTYPES, 100, 0.1, rng)
     images = data.images.copy()
-    result = train_prototypes(data.images, 4, rng)
+    result = train_prototypes(data.images, 4, rng=rng)
     np.testing.assert_array_equal(images, data.images)
     assert result.w.min() >= 0.0 and result.w.max() <= 1.0
     np.testing.assert_allclose(result.w.sum(axis=0), PrototypeParams().weight_sum, rtol=1e-9)
@@ -80,10 +82,10 @@ def test_match_prototypes_needs_selectivity():
 def test_bad_input_raises_value_errors():
     rng = np.random.default_rng(0)
     with pytest.raises(ValueError, match=r"\[0, 1\]"):
-        train_prototypes(np.full((3, 4, 4), 255.0), 2, rng)
+        train_prototypes(np.full((3, 4, 4), 255.0), 2, rng=rng)
     with pytest.raises(ValueError, match="n_neurons"):
-        train_prototypes(np.zeros((3, 4, 4)), 0, rng)
+        train_prototypes(np.zeros((3, 4, 4)), 0, rng=rng)
     with pytest.raises(ValueError, match="inhibition"):
-        train_prototypes(np.zeros((3, 4, 4)), 2, rng, PrototypeParams(inhibition=2.0))
+        train_prototypes(np.zeros((3, 4, 4)), 2, rng=rng, params=PrototypeParams(inhibition=2.0))
     with pytest.raises(ValueError, match="hebbian"):
-        train_prototypes(np.zeros((3, 4, 4)), 2, rng, rule="hebbian")
+        train_prototypes(np.zeros((3, 4, 4)), 2, rng=rng, rule="hebbian")

@@ -151,7 +151,9 @@ def test_measured_window_matches_the_analytic_curve(mu):
     delta_t = np.arange(-80.0, 80.1, 2.5)
     measured = measure_stdp_window(delta_t, w=0.4, params=p, dt=0.1)
     np.testing.assert_allclose(measured.delta_t, delta_t, atol=1e-9)
-    np.testing.assert_allclose(measured.dw, stdp_window(delta_t, 0.4, p), rtol=1e-9, atol=1e-15)
+    np.testing.assert_allclose(
+        measured.dw, stdp_window(delta_t, w=0.4, params=p), rtol=1e-9, atol=1e-15
+    )
 
 
 def test_measured_window_rounds_delta_t_to_the_grid():
@@ -177,7 +179,8 @@ def test_window_functions_reject_bad_input():
 def test_stdp_plots_return_their_artists():
     import matplotlib.pyplot as plt
 
-    from snnedu.plot.stdp import plot_receptive_fields, plot_stdp_window
+    from snnedu.plot.images import plot_field_panels
+    from snnedu.plot.stdp import plot_stdp_window
 
     _, ax = plt.subplots()
     delta_t = np.linspace(-50, 50, 11)
@@ -185,7 +188,7 @@ def test_stdp_plots_return_their_artists():
         delta_t, stdp_window(delta_t), ax=ax, measured=measure_stdp_window(delta_t)
     )
     assert len(lines) == 2 and lines[0].get_xdata().shape == (11,)
-    images = plot_receptive_fields(np.random.default_rng(0).random((4, 9, 9)))
+    images = plot_field_panels(np.random.default_rng(0).random((4, 9, 9)))
     assert len(images) == 4
     plt.close("all")
 

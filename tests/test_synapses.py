@@ -30,7 +30,7 @@ def test_constant_conductances_relax_to_the_closed_form_steady_state():
     g_e = np.array([0.0, 5.0, 10.0, 30.0])
     g_i = np.array([10.0, 0.0, 5.0, 20.0])
     i_ext = np.array([0.0, 50.0, -20.0, 100.0])
-    run = lif.simulate_lif(i_ext, PASSIVE, dt=0.1, duration_ms=300.0, g_e=g_e, g_i=g_i)
+    run = lif.simulate_lif(i_ext, params=PASSIVE, dt=0.1, duration=300.0, g_e=g_e, g_i=g_i)
     v_inf = synapses.steady_state_v(g_e, g_i, i_ext, PASSIVE)
     np.testing.assert_allclose(run.v[-1], v_inf, atol=1e-9)
     # and the approach is exponential with τ_eff = C / g_tot
@@ -46,7 +46,7 @@ def test_steady_state_matches_hand_computed_weighted_mean():
 
 def test_shunting_inhibition_is_silent_at_rest_and_divides_depolarisation():
     shunt = PASSIVE._replace(e_inh=PASSIVE.v_rest)
-    alone = lif.simulate_lif(0.0, shunt, dt=0.1, duration_ms=100.0, g_i=30.0)
+    alone = lif.simulate_lif(0.0, params=shunt, dt=0.1, duration=100.0, g_i=30.0)
     np.testing.assert_allclose(alone.v, shunt.v_rest, atol=1e-12)
     g_l, g_e = 10.0, 10.0
     depol = synapses.steady_state_v(g_e, 0.0, params=shunt) - shunt.v_rest
@@ -62,10 +62,13 @@ def test_conductance_ipsp_reverses_at_e_inh_but_current_ipsp_does_not():
     for v0, sign in ((-60.0, -1.0), (-100.0, 1.0)):
         hold = (v0 - PASSIVE.v_rest) * 10.0  # pA that holds v0
         state = lif.LIFState(np.array([v0]), np.zeros(1), np.zeros(1))
-        out = lif.simulate_lif(np.full((400, 1), hold), PASSIVE, dt, g_i=g_i, state=state)
+        out = lif.simulate_lif(np.full((400, 1), hold), params=PASSIVE, dt=dt, g_i=g_i, state=state)
         assert np.sign(out.v[100:200, 0].mean() - v0) == sign
         cur = lif.simulate_lif(
-            hold + synapses.exponential_synapse(pre, -100.0, 10.0, dt), PASSIVE, dt, state=state
+            hold + synapses.exponential_synapse(pre, -100.0, 10.0, dt),
+            params=PASSIVE,
+            dt=dt,
+            state=state,
         )
         assert cur.v[100:200, 0].mean() < v0
 
@@ -75,7 +78,9 @@ def test_poisson_conductance_mean_and_variance_match_campbell():
     # E[g] = w p / (1 − a) and Var[g] = w² p (1 − p) / (1 − a²); they tend to Campbell's
     # r w τ and r w² τ / 2 as dt → 0 (checked with 2 % tolerance at dt = 0.05 ms, τ = 5 ms).
     rate, w, tau, dt = 400.0, 2.0, 5.0, 0.05
-    pre = encoders.poisson_spikes(np.full(400, rate), 500.0, dt, np.random.default_rng(0))
+    pre = encoders.poisson_spikes(
+        np.full(400, rate), duration=500.0, dt=dt, rng=np.random.default_rng(0)
+    )
     g = synapses.exponential_synapse(pre, np.eye(400) * w, tau, dt)[2000:]  # after 100 ms
     p, a = rate * dt / 1000.0, math.exp(-dt / tau)
     mean, var = w * p / (1 - a), w**2 * p * (1 - p) / (1 - a**2)
@@ -89,7 +94,10 @@ def test_poisson_conductance_mean_and_variance_match_campbell():
 def test_ei_network_same_seed_same_spikes_and_inhibition_lowers_rates():
     def run(seed, w_ie=6.0):
         return synapses.simulate_ei_network(
-            np.random.default_rng(seed), synapses.EIParams(w_ie=w_ie), duration_ms=200.0
+            rng=np.random.default_rng(seed),
+            params=synapses.EIParams(w_ie=w_ie),
+            duration=200.0,
+            raster=True,
         )
 
     a, b = run(3), run(3)
@@ -98,6 +106,17 @@ def test_ei_network_same_seed_same_spikes_and_inhibition_lowers_rates():
     assert a.exc_spikes.shape == (2000, 160) and a.inh_spikes.shape == (2000, 40)
     free = run(3, w_ie=0.0)
     assert free.exc_spikes.sum() > 2 * a.exc_spikes.sum() > 0
+    # the events hold the same spikes as the rasters
+    for events, raster in ((a.input, a.input_spikes), (a.exc, a.exc_spikes), (a.inh, a.inh_spikes)):
+        np.testing.assert_array_equal(events.raster(), raster)
+        np.testing.assert_array_equal(events.counts, raster.sum(axis=0))
+
+
+def test_ei_network_keeps_events_only_unless_rasters_are_asked_for():
+    out = synapses.simulate_ei_network(rng=np.random.default_rng(0), duration=50.0)
+    assert out.rasters is None and out.exc.n == 160 and out.exc.n_steps == 500
+    with pytest.raises(ValueError, match="raster=True"):
+        out.exc_spikes
 
 
 @pytest.mark.parametrize(
@@ -115,17 +134,17 @@ def test_ei_network_same_seed_same_spikes_and_inhibition_lowers_rates():
         (lambda: synapses.steady_state_v(g_e=-1.0), "g_e"),
         (
             lambda: synapses.simulate_ei_network(
-                np.random.default_rng(), synapses.EIParams(n_exc=0)
+                rng=np.random.default_rng(), params=synapses.EIParams(n_exc=0)
             ),
             "n_exc",
         ),
         (
             lambda: synapses.simulate_ei_network(
-                np.random.default_rng(), synapses.EIParams(p_connect=2.0)
+                rng=np.random.default_rng(), params=synapses.EIParams(p_connect=2.0)
             ),
             "p_connect",
         ),
-        (lambda: synapses.simulate_ei_network(7), "Generator"),
+        (lambda: synapses.simulate_ei_network(rng=7), "Generator"),
     ],
 )
 def test_bad_input_raises_a_clear_value_error(call, match):
@@ -134,7 +153,7 @@ def test_bad_input_raises_a_clear_value_error(call, match):
 
 
 def test_regular_input_locks_the_rate_poisson_input_does_not():
-    out = randomness.locking_curves(np.random.default_rng(0), duration_ms=2000.0)
+    out = randomness.locking_curves(rng=np.random.default_rng(0), duration=2000.0)
     flat_regular = randomness.plateau_fraction(out.i_bias, out.rate_regular_hz)
     flat_poisson = randomness.plateau_fraction(out.i_bias, out.rate_poisson_hz)
     assert flat_regular > 2 * flat_poisson
@@ -147,10 +166,10 @@ def test_annealed_noise_escapes_the_local_minimum():
     assert randomness.double_well_gradient(global_min) == pytest.approx(0.0, abs=1e-9)
     assert randomness.double_well(global_min) < randomness.double_well(local_min)
     rng = np.random.default_rng(1)
-    stuck = randomness.noisy_descent(rng, noise_std=0.0, n_runs=50)
+    stuck = randomness.noisy_descent(rng=rng, noise_std=0.0, n_runs=50)
     assert randomness.fraction_in_global_minimum(stuck) == 0.0
     np.testing.assert_allclose(stuck.final_x, local_min, atol=1e-6)
-    noisy = randomness.noisy_descent(rng, noise_std=0.2, n_runs=200)
+    noisy = randomness.noisy_descent(rng=rng, noise_std=0.2, n_runs=200)
     assert randomness.fraction_in_global_minimum(noisy) > 0.6
 
 

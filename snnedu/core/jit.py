@@ -14,3 +14,9 @@ parallel_jit = numba.njit(cache=True, nogil=True, parallel=True)
 """Decorator for kernels whose outer loop is ``numba.prange`` over independent items."""
 
 prange = numba.prange
+
+fast_jit = numba.njit(
+    cache=True, nogil=True, fastmath={"contract", "arcp", "nsz", "afn", "reassoc"}
+)
+"""Decorator for the hottest kernels: may fuse multiply-adds and reorder arithmetic, but keeps
+NaN and inf visible (no ``nnan``/``ninf``), so a blown-up simulation is still detected."""

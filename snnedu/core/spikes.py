@@ -1,7 +1,9 @@
 """Spike-train utilities shared by every model: rasters, spike times, rates and statistics.
 
 A raster ``spikes`` is a bool array of shape ``(n_steps, n)`` (time first); step ``k`` covers
-``[k dt, (k + 1) dt)``. Spike times are in ms; ``np.inf`` means "never fires".
+``[k dt, (k + 1) dt)``. ``dt`` may be left out when the raster is a
+:class:`~snnedu.core.stimulus.Stimulus` (it knows its own); if given it must agree. Spike
+times are in ms; ``np.inf`` means "never fires".
 
 Statistics (Gerstner et al. 2014, *Neuronal Dynamics*, §7.3; Dayan & Abbott 2001, §1.4):
 
@@ -22,8 +24,11 @@ array([300.,   0.])
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 
+from snnedu.core.stimulus import resolve_dt
 from snnedu.core.validation import require_positive
 
 
@@ -83,24 +88,89 @@ def spike_times_to_raster(spike_times_ms, duration_ms: float, dt: float) -> np.n
     return spikes
 
 
-def raster_to_spike_times(spikes, dt: float) -> list[np.ndarray]:
+class SpikeEvents(NamedTuple):
+    """Spikes of one population as events, sorted by time: neuron ``index[i]`` in ``step[i]``.
+
+    >>> ev = SpikeEvents.from_raster(np.array([[0, 1], [1, 1]], dtype=bool), dt=0.5)
+    >>> ev.step.tolist(), ev.index.tolist(), ev.counts.tolist()
+    ([0, 1, 1], [1, 0, 1], [1, 2])
+    """
+
+    step: np.ndarray  # step of each spike (n_spikes,) int
+    index: np.ndarray  # neuron of each spike (n_spikes,) int
+    n: int  # neurons in the population
+    n_steps: int  # steps simulated
+    dt: float  # time step [ms]
+
+    @classmethod
+    def from_raster(cls, raster, dt: float) -> SpikeEvents:
+        """The events of a bool raster ``(n_steps, n)``."""
+        raster = as_raster(raster)
+        step, index = np.nonzero(raster)
+        return cls(step, index, raster.shape[1], raster.shape[0], float(dt))
+
+    @property
+    def counts(self) -> np.ndarray:
+        """Spikes per neuron ``(n,)``."""
+        return np.bincount(self.index, minlength=self.n)
+
+    @property
+    def times(self) -> np.ndarray:
+        """Spike times [ms]: the start of each spike's step."""
+        return self.step * self.dt
+
+    def raster(self) -> np.ndarray:
+        """The bool raster ``(n_steps, n)``."""
+        return events_to_raster(self.step, self.index, self.n_steps, self.n)
+
+
+def events_to_raster(spike_steps, spike_index, n_steps: int, n: int) -> np.ndarray:
+    """Bool raster ``(n_steps, n)`` from spike events.
+
+    Step ``spike_steps[i]`` of neuron ``spike_index[i]``.
+
+    Simulators return spikes as events (a raster of 10,000 neurons × 10,000 steps is 100 MB);
+    this is the raster for plots and statistics that want one.
+
+    >>> events_to_raster([0, 2, 2], [1, 0, 1], n_steps=3, n=2).astype(int)
+    array([[0, 1],
+           [0, 0],
+           [1, 1]])
+    """
+    steps = np.asarray(spike_steps, dtype=np.int64).ravel()
+    index = np.asarray(spike_index, dtype=np.int64).ravel()
+    if steps.shape != index.shape:
+        raise ValueError(
+            f"spike_steps and spike_index must have the same length, got {steps.size} and "
+            f"{index.size}."
+        )
+    if steps.size and (steps.min() < 0 or steps.max() >= n_steps):
+        raise ValueError(f"spike_steps must lie in [0, {n_steps - 1}].")
+    if index.size and (index.min() < 0 or index.max() >= n):
+        raise ValueError(f"spike_index must lie in [0, {n - 1}].")
+    raster = np.zeros((n_steps, n), dtype=bool)
+    raster[steps, index] = True
+    return raster
+
+
+def raster_to_spike_times(spikes, dt: float | None = None) -> list[np.ndarray]:
     """Spike times [ms] of each neuron (start of the step it spiked in), one array per neuron.
 
     >>> raster_to_spike_times(np.array([[0, 1], [1, 1]]), dt=0.5)
     [array([0.5]), array([0. , 0.5])]
     """
-    dt = require_positive("dt", dt, "ms")
+    dt = resolve_dt(dt, None, spikes=spikes)
     spikes = as_raster(spikes)
     return [np.flatnonzero(spikes[:, j]) * dt for j in range(spikes.shape[1])]
 
 
-def first_spike_times(spikes, dt: float) -> np.ndarray:
+def first_spike_times(spikes, dt: float | None = None) -> np.ndarray:
     """Time [ms] of each neuron's first spike, ``np.inf`` for silent neurons.
 
     >>> first_spike_times(np.array([[0, 0], [1, 0]]), dt=2.0)
     array([ 2., inf])
     """
-    dt = require_positive("dt", dt, "ms")
+    dt = resolve_dt(dt, None, spikes=spikes)
     spikes = as_raster(spikes)
     times = np.full(spikes.shape[1], np.inf)
     fired = spikes.any(axis=0)
@@ -108,21 +178,23 @@ def first_spike_times(spikes, dt: float) -> np.ndarray:
     return times
 
 
-def firing_rate_hz(spikes, dt: float) -> np.ndarray:
+def firing_rate_hz(spikes, dt: float | None = None) -> np.ndarray:
     """Mean firing rate [Hz] of each neuron over the whole raster."""
-    dt = require_positive("dt", dt, "ms")
+    dt = resolve_dt(dt, None, spikes=spikes)
     spikes = as_raster(spikes)
     return spikes.sum(axis=0) / (spikes.shape[0] * dt) * 1000.0
 
 
-def population_rate_hz(spikes, dt: float, window_ms: float | None = None) -> np.ndarray:
+def population_rate_hz(
+    spikes, dt: float | None = None, window_ms: float | None = None
+) -> np.ndarray:
     """Population rate [Hz] at each step: the fraction of neurons spiking, divided by ``dt``.
 
     Parameters
     ----------
     spikes : bool array (n_steps, n)
-    dt : float
-        Time step [ms].
+    dt : float, optional
+        Time step [ms]; default the raster's own (a :class:`~snnedu.core.stimulus.Stimulus`).
     window_ms : float, optional
         Width of a centred box filter [ms] that smooths the rate (none by default).
 
@@ -130,7 +202,7 @@ def population_rate_hz(spikes, dt: float, window_ms: float | None = None) -> np.
     -------
     rate_hz : float array (n_steps,)
     """
-    dt = require_positive("dt", dt, "ms")
+    dt = resolve_dt(dt, None, spikes=spikes)
     spikes = as_raster(spikes)
     rate = spikes.mean(axis=1) / dt * 1000.0
     if window_ms is not None:
@@ -139,9 +211,9 @@ def population_rate_hz(spikes, dt: float, window_ms: float | None = None) -> np.
     return rate
 
 
-def interspike_intervals(spikes, dt: float) -> np.ndarray:
+def interspike_intervals(spikes, dt: float | None = None) -> np.ndarray:
     """All interspike intervals [ms], pooled over neurons (each neuron's own consecutive spikes)."""
-    dt = require_positive("dt", dt, "ms")
+    dt = resolve_dt(dt, None, spikes=spikes)
     spikes = as_raster(spikes)
     neurons, steps = np.nonzero(spikes.T)  # sorted by neuron, then by time
     gaps = np.diff(neurons) == 0
@@ -166,12 +238,12 @@ def coefficient_of_variation(isi_ms) -> float:
     return float(isi.std() / mean)
 
 
-def spike_counts(spikes, dt: float, window_ms: float) -> np.ndarray:
+def spike_counts(spikes, dt: float | None, window_ms: float) -> np.ndarray:
     """Spike counts of each neuron in consecutive windows: int array ``(n_windows, n)``.
 
     The tail of the raster that does not fill a whole window is dropped.
     """
-    dt = require_positive("dt", dt, "ms")
+    dt = resolve_dt(dt, None, spikes=spikes)
     spikes = as_raster(spikes)
     width = round(require_positive("window_ms", window_ms, "ms") / dt)
     if width < 1 or width > spikes.shape[0]:

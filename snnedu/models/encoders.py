@@ -26,7 +26,7 @@ rounded to the ``dt`` grid; a pixel with ``s · 255 ≤ threshold`` never fires 
 
 >>> import numpy as np
 >>> rng = np.random.default_rng(0)
->>> poisson_spikes(np.array([20.0, 50.0]), duration_ms=1000.0, dt=0.5, rng=rng).shape
+>>> poisson_spikes(np.array([20.0, 50.0]), duration=1000.0, dt=0.5, rng=rng).shape
 (2000, 2)
 >>> image_to_rate_hz(np.array([0, 128, 255], dtype=np.uint8))
 array([ 0.  , 32.  , 63.75])
@@ -38,8 +38,15 @@ from __future__ import annotations
 
 import numpy as np
 
+from snnedu.core.api import renamed_arguments
 from snnedu.core.spikes import spike_times_to_raster
-from snnedu.core.validation import require_non_negative, require_positive
+from snnedu.core.stimulus import Stimulus, resolve_dt
+from snnedu.core.validation import (
+    pixels_array,
+    require_non_negative,
+    require_positive,
+    require_rng,
+)
 
 MAX_RATE_HZ = 63.75
 """Diehl & Cook (2015): the brightest pixel (255) fires at 255 / 4 = 63.75 Hz."""
@@ -48,58 +55,71 @@ PRESENTATION_MS = 350.0
 """Diehl & Cook (2015): each image is presented for 350 ms."""
 
 
-def poisson_spikes(rate_hz, duration_ms: float, dt: float, rng: np.random.Generator) -> np.ndarray:
+@renamed_arguments(old_order=("rate_hz", "duration", "dt", "rng"), duration_ms="duration")
+def poisson_spikes(
+    rate_hz, *, duration: float | None = None, dt: float | None = None, rng: np.random.Generator
+) -> Stimulus:
     """Poisson spike trains, homogeneous or inhomogeneous.
 
     Parameters
     ----------
     rate_hz : float or array (n,) or array (n_steps, n)
         Firing rate of each neuron [Hz]: constant (shape ``(n,)``; a scalar is one neuron) or
-        varying in time (shape ``(n_steps, n)``, one row per step).
-    duration_ms : float
-        Length of the trains [ms]; ``n_steps = round(duration_ms / dt)``.
-    dt : float
-        Time step [ms]; ``max(rate_hz) * dt / 1000`` must be ≤ 1.
+        varying in time (shape ``(n_steps, n)``, one row per step; a
+        :class:`~snnedu.core.stimulus.Stimulus` brings its own ``dt``).
+    duration : float, optional
+        Length of the trains [ms]; ``n_steps = round(duration / dt)``. Default: the rate's
+        own time axis.
+    dt : float, optional
+        Time step [ms]; ``max(rate_hz) * dt / 1000`` must be ≤ 1. Default: the rate's own.
     rng : numpy.random.Generator
         Source of randomness (same seed → same spikes).
 
     Returns
     -------
-    spikes : bool array (n_steps, n)
+    spikes : bool Stimulus (n_steps, n)
+        A raster that knows its ``dt``.
 
     Examples
     --------
     >>> rng = np.random.default_rng(1)
-    >>> spikes = poisson_spikes(np.full(100, 40.0), duration_ms=1000.0, dt=0.1, rng=rng)
+    >>> spikes = poisson_spikes(np.full(100, 40.0), duration=1000.0, dt=0.1, rng=rng)
     >>> bool(35 < spikes.sum(axis=0).mean() < 45)
     True
     """
-    _require_rng(rng)
-    dt = require_positive("dt", dt, "ms")
-    duration_ms = require_positive("duration_ms", duration_ms, "ms")
-    n_steps = round(duration_ms / dt)
-    if n_steps < 1:
-        raise ValueError(f"duration_ms={duration_ms} is shorter than one step dt={dt} ms.")
+    require_rng(rng)
+    dt = resolve_dt(dt, None, rate_hz=rate_hz)
     rate = np.asarray(rate_hz, dtype=float)
+    if duration is None:
+        if rate.ndim != 2:
+            raise ValueError("pass duration=<ms>: a constant rate_hz has no time axis.")
+        duration = rate.shape[0] * dt
+    duration = require_positive("duration", duration, "ms")
+    n_steps = round(duration / dt)
+    if n_steps < 1:
+        raise ValueError(f"duration={duration} is shorter than one step dt={dt} ms.")
     if rate.ndim == 0:
         rate = rate[None]
     if rate.ndim == 2 and rate.shape[0] != n_steps:
         raise ValueError(
             f"a time-varying rate_hz must have one row per step: shape ({n_steps}, n) for "
-            f"duration_ms={duration_ms} and dt={dt}, got {rate.shape}."
+            f"duration={duration} and dt={dt}, got {rate.shape}."
         )
     if rate.ndim > 2:
         raise ValueError(f"rate_hz must have shape (n,) or (n_steps, n), got {rate.shape}.")
     _check_rates(rate, dt)
     p = rate * (dt / 1000.0)
-    return rng.random((n_steps, rate.shape[-1])) < p
+    return Stimulus(rng.random((n_steps, rate.shape[-1])) < p, dt)
 
 
-def poisson_isi_cv(rate_hz: float, dt: float) -> float:
-    """Exact CV of the ISIs of :func:`poisson_spikes` at a constant rate: the intervals are
-    geometric with ``p = rate · dt``, so ``CV = √(1 − p)`` (→ 1, the Poisson value, as dt → 0).
+@renamed_arguments(old_order=("rate_hz", "dt"))
+def poisson_isi_cv(rate_hz: float, *, dt: float) -> float:
+    """Exact CV of the ISIs of :func:`poisson_spikes` at a constant rate.
 
-    >>> round(poisson_isi_cv(20.0, 0.5), 4)
+    The intervals are geometric with ``p = rate · dt``, so ``CV = √(1 − p)`` (→ 1, the Poisson
+    value, as dt → 0).
+
+    >>> round(poisson_isi_cv(20.0, dt=0.5), 4)
     0.995
     """
     dt = require_positive("dt", dt, "ms")
@@ -120,28 +140,32 @@ def image_to_rate_hz(image, max_rate_hz: float = MAX_RATE_HZ) -> np.ndarray:
         Rate of a pixel of value 255 [Hz]; the default is Diehl & Cook's 63.75 Hz.
     """
     max_rate_hz = require_non_negative("max_rate_hz", max_rate_hz, "Hz")
-    return _pixels(image) * (max_rate_hz / 255.0)
+    return pixels_array("image", image) * (max_rate_hz / 255.0)
 
 
+@renamed_arguments(
+    old_order=("image", "duration", "dt", "rng", "max_rate_hz"), duration_ms="duration"
+)
 def encode_poisson(
     image,
-    duration_ms: float = PRESENTATION_MS,
+    *,
+    duration: float = PRESENTATION_MS,
     dt: float = 0.5,
     rng: np.random.Generator | None = None,
     max_rate_hz: float = MAX_RATE_HZ,
-) -> np.ndarray:
+) -> Stimulus:
     """Rate-code an image as Poisson spike trains, one neuron per pixel.
 
     Parameters
     ----------
     image : array of values in [0, 255]
         One image of any shape (e.g. 28 × 28); it is flattened row by row.
-    duration_ms : float
+    duration : float
         Presentation time [ms] (Diehl & Cook: 350 ms).
     dt : float
         Time step [ms].
     rng : numpy.random.Generator
-        Source of randomness (required).
+        Source of randomness.
     max_rate_hz : float
         Rate of a white pixel [Hz].
 
@@ -154,16 +178,14 @@ def encode_poisson(
     >>> spikes.shape
     (700, 784)
     """
-    if rng is None:
-        raise ValueError(
-            "encode_poisson needs rng=np.random.default_rng(seed) for reproducible spikes."
-        )
     rate = image_to_rate_hz(image, max_rate_hz).ravel()
-    return poisson_spikes(rate, duration_ms, dt, rng)
+    return poisson_spikes(rate, duration=duration, dt=dt, rng=rng)
 
 
+@renamed_arguments(old_order=("image", "t_max_ms", "dt", "brighter_first", "threshold"))
 def encode_latency(
     image,
+    *,
     t_max_ms: float = 50.0,
     dt: float = 1.0,
     brighter_first: bool = True,
@@ -197,7 +219,7 @@ def encode_latency(
     threshold = require_non_negative("threshold", threshold)
     if threshold >= 255:
         raise ValueError(f"threshold={threshold} silences every pixel; use a value below 255.")
-    pixels = _pixels(image).ravel()
+    pixels = pixels_array("image", image).ravel()
     salience = pixels if brighter_first else 255.0 - pixels
     times = t_max_ms * (1.0 - salience / 255.0)
     times = np.round(times / dt) * dt
@@ -205,35 +227,25 @@ def encode_latency(
     return times
 
 
+@renamed_arguments(old_order=("image", "t_max_ms", "dt", "brighter_first", "threshold"))
 def encode_latency_raster(
     image,
+    *,
     t_max_ms: float = 50.0,
     dt: float = 1.0,
     brighter_first: bool = True,
     threshold: float = 0.0,
-) -> np.ndarray:
-    """:func:`encode_latency` as a raster: bool ``(n_steps, n_pixels)`` with
-    ``n_steps = round(t_max_ms / dt) + 1`` (so a spike at ``t_max_ms`` is included)."""
-    times = encode_latency(image, t_max_ms, dt, brighter_first, threshold)
+) -> Stimulus:
+    """:func:`encode_latency` as a raster.
+
+    Bool ``(n_steps, n_pixels)`` with ``n_steps = round(t_max_ms / dt) + 1`` (so a spike at
+    ``t_max_ms`` is included).
+    """
+    times = encode_latency(
+        image, t_max_ms=t_max_ms, dt=dt, brighter_first=brighter_first, threshold=threshold
+    )
     n_steps = round(t_max_ms / dt) + 1
-    return spike_times_to_raster(times, n_steps * dt, dt)
-
-
-def _pixels(image) -> np.ndarray:
-    try:
-        pixels = np.asarray(image, dtype=float)
-    except (TypeError, ValueError):
-        raise ValueError("image must be an array of pixel values in [0, 255].") from None
-    if pixels.size == 0:
-        raise ValueError("image is empty.")
-    if not np.all(np.isfinite(pixels)):
-        raise ValueError("image contains NaN or infinite values.")
-    if pixels.min() < 0 or pixels.max() > 255:
-        raise ValueError(
-            f"image values must lie in [0, 255], got [{pixels.min():g}, {pixels.max():g}]; "
-            "scale a [0, 1] image by 255 first."
-        )
-    return pixels
+    return Stimulus(spike_times_to_raster(times, n_steps * dt, dt), dt)
 
 
 def _check_rates(rate: np.ndarray, dt: float) -> None:
@@ -247,11 +259,4 @@ def _check_rates(rate: np.ndarray, dt: float) -> None:
         raise ValueError(
             f"rate_hz up to {rate.max():g} Hz with dt={dt} ms gives a spike probability above 1 "
             f"per step; use dt < {1000.0 / rate.max():g} ms."
-        )
-
-
-def _require_rng(rng) -> None:
-    if not isinstance(rng, np.random.Generator):
-        raise ValueError(
-            f"rng must be a numpy.random.Generator (np.random.default_rng(seed)), got {rng!r}."
         )

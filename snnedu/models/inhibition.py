@@ -1,6 +1,7 @@
-r"""Lateral inhibition: centre–surround (difference of Gaussians), recurrent Hartline–Ratliff
-inhibition, a spiking sheet of LIF neurons with lateral inhibitory synapses, and soft-to-hard
-winner-take-all.
+r"""Lateral inhibition.
+
+Centre–surround (difference of Gaussians), recurrent Hartline–Ratliff inhibition, a spiking sheet of
+LIF neurons with lateral inhibitory synapses, and soft-to-hard winner-take-all.
 
 Difference of Gaussians (Rodieck 1965; Enroth-Cugell & Robson 1966)
 --------------------------------------------------------------------
@@ -56,8 +57,8 @@ all until :math:`t_s + t_{inh}`, so the first neuron to fire is the only one in 
 (several crossing in one step: the highest :math:`v` wins); :math:`h = 0` leaves the neurons
 independent; values between give soft winner-take-all.
 
-Reference: ``shared/reference/biophysics.md`` §8. Ratliff, F. & Hartline, H. K. (1959). *J. Gen.
-Physiol.* 42:1241. Rodieck, R. W. (1965). *Vision Res.* 5:583.
+References: Hartline, H. K. & Ratliff, F. (1957). *J. Gen. Physiol.* 40:357. Ratliff, F. &
+Hartline, H. K. (1959). *J. Gen. Physiol.* 42:1241. Rodieck, R. W. (1965). *Vision Res.* 5:583.
 
 >>> from snnedu.models.stimuli import mach_ramp
 >>> response = dog_response(mach_ramp(), sigma_c=1.0, sigma_s=3.0, radius=30)
@@ -76,16 +77,19 @@ from typing import NamedTuple
 import numpy as np
 from scipy import fft as sp_fft
 
+from snnedu.core.api import renamed_arguments
 from snnedu.core.jit import jit
+from snnedu.core.numerics import decay_factor, relax
+from snnedu.core.stimulus import Stimulus, require_constant
 from snnedu.core.validation import (
     as_float_params,
     finite_array,
     require_non_negative,
-    require_params_positive,
     require_positive,
+    require_rng,
 )
 from snnedu.models.encoders import image_to_rate_hz
-from snnedu.models.lif import LIFParams
+from snnedu.models.lif import LIFParams, validate_lif_params
 
 __all__ = [
     "SheetParams",
@@ -255,8 +259,9 @@ def _apply_kernel(stimulus: np.ndarray, kernel: np.ndarray, pad_mode: str) -> np
 
 
 def feedforward_inhibition(stimulus, kernel, pad_mode: str = "edge") -> np.ndarray:
-    """Non-recurrent lateral inhibition ``r = e − K e`` (inhibition from the *inputs*), to
-    contrast with :func:`hartline_ratliff` (inhibition from the *responses*).
+    """Non-recurrent lateral inhibition ``r = e − K e`` (inhibition from the *inputs*).
+
+    To contrast with :func:`hartline_ratliff` (inhibition from the *responses*).
 
     >>> feedforward_inhibition(np.ones(9), hr_kernel(0.5, 1.0, radius=2))[4]
     np.float64(0.5)
@@ -445,8 +450,9 @@ def _hr_projected(e, operator, threshold, total, tol, max_iter, r):
 
 
 class SheetParams(NamedTuple):
-    """Input and lateral synapses of the spiking sheet (the neurons are
-    :class:`~snnedu.models.lif.LIFParams`).
+    """Input and lateral synapses of the spiking sheet.
+
+    The neurons are :class:`~snnedu.models.lif.LIFParams`.
 
     Toolkit choices (no single source): each neuron receives a pooled Poisson input of
     ``base_rate_hz + luminance · max_rate_hz`` (the base is the receptors' dark activity; it
@@ -467,42 +473,31 @@ class SheetResult(NamedTuple):
 
     rate_hz: np.ndarray  # same shape as the stimulus [Hz]
     counts: np.ndarray  # spike counts, same shape (int)
-    duration_ms: float  # simulated time [ms]
+    duration: float  # simulated time [ms]
 
 
-def _lif_validated(neuron: LIFParams | None) -> LIFParams:
-    if neuron is None:
-        neuron = LIFParams()
-    if not isinstance(neuron, LIFParams):
-        raise ValueError(f"neuron must be LIFParams, got {type(neuron).__name__}.")
-    require_params_positive(neuron, ("tau_m", "r_m"))
-    require_non_negative("LIFParams.t_ref", neuron.t_ref, "ms")
-    if neuron.v_th <= neuron.v_rest:
-        raise ValueError(f"v_th ({neuron.v_th} mV) must lie above v_rest ({neuron.v_rest} mV).")
-    return as_float_params(neuron)
-
-
-def _require_rng(rng) -> None:
-    if not isinstance(rng, np.random.Generator):
-        raise ValueError("rng must be a numpy Generator, e.g. rng = np.random.default_rng(0).")
-
-
-def _require_steps(duration_ms, dt) -> int:
-    duration_ms = require_positive("duration_ms", duration_ms, "ms")
+def _require_steps(duration, dt) -> int:
+    """Number of steps of ``dt`` in ``duration`` (both [ms]), at least one."""
+    duration = require_positive("duration", duration, "ms")
     dt = require_positive("dt", dt, "ms")
-    n_steps = round(duration_ms / dt)
+    n_steps = round(duration / dt)
     if n_steps < 1:
-        raise ValueError(f"duration_ms={duration_ms} is shorter than one step dt={dt}.")
+        raise ValueError(f"duration={duration} is shorter than one step dt={dt}.")
     return n_steps
 
 
+@renamed_arguments(
+    old_order=("luminance", "kernel", "rng", "params", "neuron", "duration", "dt", "pad"),
+    duration_ms="duration",
+)
 def simulate_sheet(
     luminance,
     kernel,
+    *,
     rng: np.random.Generator,
     params: SheetParams | None = None,
     neuron: LIFParams | None = None,
-    duration_ms: float = 2000.0,
+    duration: float = 2000.0,
     dt: float = 0.5,
     pad: int | None = None,
 ) -> SheetResult:
@@ -522,7 +517,7 @@ def simulate_sheet(
     neuron : LIFParams, optional
         Membrane parameters (``v_rest, v_reset, v_th, tau_m, t_ref``; ``r_m`` and the
         conductance fields are unused).
-    duration_ms, dt : float
+    duration, dt : float
         Simulated time and step [ms].
     pad : int, optional
         Extra neurons on each side (edge-continued stimulus) so the border is not an edge;
@@ -533,20 +528,20 @@ def simulate_sheet(
     SheetResult
     """
     kernel = _kernel(kernel)
-    luminance = _stimulus(luminance, kernel)
+    luminance = _stimulus(require_constant("luminance", luminance), kernel)
     if luminance.min() < 0 or luminance.max() > 1:
         raise ValueError("luminance must lie in [0, 1]; use stimuli.as_luminance(image).")
     if np.any(kernel < 0):
         raise ValueError("the lateral kernel must be >= 0 (it is scaled by w_inh).")
-    _require_rng(rng)
+    require_rng(rng)
     params = SheetParams() if params is None else params
     if not isinstance(params, SheetParams):
         raise ValueError(f"params must be SheetParams, got {type(params).__name__}.")
     for name in params._fields:
         require_non_negative(f"SheetParams.{name}", getattr(params, name))
     params = as_float_params(params)
-    neuron = _lif_validated(neuron)
-    n_steps = _require_steps(duration_ms, dt)
+    neuron = validate_lif_params(neuron)
+    n_steps = _require_steps(duration, dt)
     r = kernel.shape[0] // 2
     pad = r if pad is None else int(require_non_negative("pad", pad, "px"))
     padded = _pad(luminance, pad, "edge")
@@ -567,11 +562,16 @@ def simulate_sheet(
 
 @jit
 def _sheet_run(mean_input, kernel, p, w_in, dt, n_steps, seed, counts):
+    """Run the spiking sheet ``n_steps``: Poisson input, exact leak, lateral inhibition.
+
+    Each neuron's pooled input count per step is drawn with numba's generator seeded from
+    ``seed``; a spike hyperpolarises the neighbours by ``w_inh · K``. Adds spikes to ``counts``.
+    """
     np.random.seed(seed)  # noqa: NPY002 (numba's own generator, seeded from rng)
     rows, cols = mean_input.shape
     kr = kernel.shape[0] // 2
     kc = kernel.shape[1] // 2
-    a_m = math.exp(-dt / p.tau_m)
+    a_m = decay_factor(dt, p.tau_m)
     n_ref = round(p.t_ref / dt)
     v = np.full((rows, cols), p.v_rest)
     ref = np.zeros((rows, cols), dtype=np.int64)
@@ -587,7 +587,7 @@ def _sheet_run(mean_input, kernel, p, w_in, dt, n_steps, seed, counts):
                     inhibition[i, j] = 0.0
                     continue
                 # exact leak, then this step's input and the lateral inhibition of last step
-                v[i, j] = p.v_rest + (v[i, j] - p.v_rest) * a_m
+                v[i, j] = relax(v[i, j], p.v_rest, a_m)
                 drive = w_in * np.random.poisson(mean_input[i, j])  # noqa: NPY002
                 v[i, j] += drive - inhibition[i, j]
                 inhibition[i, j] = 0.0
@@ -627,22 +627,44 @@ class WTAParams(NamedTuple):
 
 
 class WTAResult(NamedTuple):
-    """Spikes of a winner-take-all race."""
+    """Spikes of a winner-take-all race, as events sorted by time.
+
+    Neuron ``spike_index[i]`` fired in step ``spike_step[i]`` (at ``t[spike_step[i]]``). The
+    bool raster ``(n_steps, n)`` is kept only with ``raster=True`` (``result.spikes``).
+    """
 
     t: np.ndarray  # end time of each step (n_steps,) [ms]
-    spikes: np.ndarray  # (n_steps, n) bool
+    spike_step: np.ndarray  # step of each spike (n_spikes,) int
+    spike_index: np.ndarray  # neuron of each spike (n_spikes,) int
     counts: np.ndarray  # spikes per neuron (n,)
+    raster: np.ndarray | None  # (n_steps, n) bool if raster=True, else None
+    dt: float  # time step [ms]
+
+    @property
+    def spikes(self) -> np.ndarray:
+        """The bool raster ``(n_steps, n)``; needs ``raster=True`` in :func:`simulate_wta`."""
+        if self.raster is None:
+            raise ValueError(
+                "this race kept its spikes as events (spike_step, spike_index, counts); pass "
+                "raster=True to simulate_wta for the (n_steps, n) raster."
+            )
+        return self.raster
 
 
+@renamed_arguments(
+    old_order=("rate_hz", "rng", "params", "neuron", "duration", "dt"), duration_ms="duration"
+)
 def simulate_wta(
     rate_hz,
+    *,
     rng: np.random.Generator,
     params: WTAParams | None = None,
     neuron: LIFParams | None = None,
-    duration_ms: float = 200.0,
+    duration: float = 200.0,
     dt: float = 0.1,
+    raster: bool = False,
 ) -> WTAResult:
-    """n LIF neurons with Poisson input race; every spike inhibits all of them for ``t_inh``.
+    """N LIF neurons with Poisson input race; every spike inhibits all of them for ``t_inh``.
 
     Parameters
     ----------
@@ -654,30 +676,35 @@ def simulate_wta(
         ``inhibition`` h ∈ [0, 1] (soft → hard), ``t_inh`` [ms], ``w_in`` [mV].
     neuron : LIFParams, optional
         Membrane parameters (``v_rest, v_reset, v_th, tau_m, t_ref``); default ``LIFParams()``.
-    duration_ms, dt : float
+    duration, dt : float
         Simulated time and step [ms].
+    raster : bool
+        Also keep the bool raster ``(n_steps, n)``; by default spikes are events only.
 
     Returns
     -------
     WTAResult
 
-    >>> res = simulate_wta([3000.0, 2500.0, 2000.0], np.random.default_rng(1),
-    ...                    WTAParams(inhibition=1.0, t_inh=1000.0))
+    >>> res = simulate_wta([3000.0, 2500.0, 2000.0], rng=np.random.default_rng(1),
+    ...                    params=WTAParams(inhibition=1.0, t_inh=1000.0))
     >>> int(res.counts.sum())          # complete inhibition longer than the run: one spike
     1
     """
-    rate = finite_array("rate_hz", rate_hz, ndim=1)
+    rate = finite_array("rate_hz", require_constant("rate_hz", rate_hz), ndim=1)
     if rate.size == 0 or rate.min() < 0:
         raise ValueError("rate_hz must be a non-empty 1-D array of rates >= 0 [Hz].")
-    _require_rng(rng)
+    require_rng(rng)
     params = _wta_validated(WTAParams() if params is None else params)
-    neuron = _lif_validated(neuron)
-    n_steps = _require_steps(duration_ms, dt)
+    neuron = validate_lif_params(neuron)
+    n_steps = _require_steps(duration, dt)
     spikes = np.zeros((n_steps, rate.size), dtype=np.bool_)
     seed = int(rng.integers(2**63))
     _wta_run(rate * (dt / 1000.0), params, neuron, dt, seed, spikes)
     t = dt * np.arange(1, n_steps + 1)
-    return WTAResult(t, spikes, spikes.sum(axis=0))
+    steps, index = np.nonzero(spikes)
+    return WTAResult(
+        t, steps, index, spikes.sum(axis=0), Stimulus(spikes, dt) if raster else None, dt
+    )
 
 
 def _wta_validated(params: WTAParams) -> WTAParams:
@@ -693,9 +720,11 @@ def _wta_validated(params: WTAParams) -> WTAParams:
 
 @jit
 def wta_fire(v, v_th, v_rest, h, fired):
-    """Fire the neurons whose ``v >= v_th`` one by one in order of decreasing v; each spike
-    removes a fraction ``h`` of every other neuron's depolarisation ``v − v_rest``, which can
-    push the remaining candidates below threshold. Writes ``fired`` (bool), returns the count.
+    """Fire the neurons whose ``v >= v_th`` one by one in order of decreasing v.
+
+    Each spike removes a fraction ``h`` of every other neuron's depolarisation ``v − v_rest``,
+    which can push the remaining candidates below threshold. Writes ``fired`` (bool), returns
+    the count.
 
     Numba-callable; shared by :func:`simulate_wta` and :mod:`snnedu.networks.prototypes`.
     With ``h = 1`` exactly one neuron fires (ties: the lowest index).
@@ -720,9 +749,14 @@ def wta_fire(v, v_th, v_rest, h, fired):
 
 @jit
 def _wta_run(mean_input, wp, p, dt, seed, spikes):
+    """Run the winner-take-all race; writes the raster ``spikes`` (n_steps, n) in place.
+
+    Poisson input counts per step (seeded from ``seed``), exact leak, and after each spike the
+    inhibition of :func:`wta_fire` for ``t_inh``.
+    """
     np.random.seed(seed)  # noqa: NPY002 (numba's own generator, seeded from rng)
     n_steps, n = spikes.shape
-    a_m = math.exp(-dt / p.tau_m)
+    a_m = decay_factor(dt, p.tau_m)
     n_ref = round(p.t_ref / dt)
     n_inh = round(wp.t_inh / dt)
     v = np.full(n, p.v_rest)
@@ -739,7 +773,7 @@ def _wta_run(mean_input, wp, p, dt, seed, spikes):
                 v[j] = p.v_reset
             else:
                 drive = gain * np.random.poisson(mean_input[j])  # noqa: NPY002
-                v[j] = p.v_rest + (v[j] - p.v_rest) * a_m + drive
+                v[j] = relax(v[j], p.v_rest, a_m) + drive
         if inhibited > 0:
             inhibited -= 1
         if wta_fire(v, v_th, p.v_rest, wp.inhibition, fired) > 0:

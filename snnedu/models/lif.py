@@ -38,8 +38,8 @@ With an adaptive threshold the periodic state satisfies
 Units: ms, mV, pA, nS, pF; ``r_m`` in MΩ (so ``R i`` [mV] = ``r_m`` · ``i`` / 1000 and the
 leak conductance is ``1000 / r_m`` nS).
 
->>> result = simulate_lif(np.array([150.0, 300.0]), duration_ms=200.0, dt=0.1)
->>> result.spikes.sum(axis=0)     # 150 pA is below the 200 pA rheobase
+>>> result = simulate_lif(np.array([150.0, 300.0]), duration=200.0, dt=0.1)
+>>> result.spike_count     # 150 pA is below the 200 pA rheobase
 array([ 0, 15])
 >>> round(float(lif_rate_hz(300.0)), 2)    # 1 / (2 ms + 10 ms · ln 3)
 77.01
@@ -52,12 +52,19 @@ from typing import NamedTuple
 
 import numpy as np
 
+from snnedu.core.api import renamed_arguments
 from snnedu.core.jit import jit
+from snnedu.core.numerics import decay_factor, relax
+from snnedu.core.spikes import events_to_raster
+from snnedu.core.stimulus import Stimulus, require_constant, resolve_dt
 from snnedu.core.validation import (
     as_float_params,
     finite_array,
+    float_array,
+    positive_int,
     require_finite,
     require_positive,
+    require_rng,
 )
 
 
@@ -98,64 +105,116 @@ class LIFState(NamedTuple):
 class LIFResult(NamedTuple):
     """What :func:`simulate_lif` returns.
 
-    ``v`` and ``v_th`` hold the recorded neurons only (``record``); ``spikes`` all neurons.
-    ``v`` is sampled at the end of each step (after a reset); ``v_th`` is ``v_th + theta``.
+    ``v`` and ``v_th`` hold the recorded neurons only (``record``), sampled at the end of each
+    step (after a reset); ``v_th`` is ``v_th + theta``. Spikes of all neurons are events, sorted
+    by time: neuron ``spike_index[i]`` fired in step ``spike_step[i]`` (detected at its end,
+    ``t[spike_step[i]]``). ``raster`` is the bool raster ``(n_steps, n)`` only if
+    ``raster=True`` was asked for (10,000 neurons × 10,000 steps would be 100 MB), else None;
+    :func:`spike_raster` makes one from the events.
     """
 
     t: np.ndarray  # end time of each step (n_steps,) [ms]
     v: np.ndarray  # (n_steps, n_recorded) [mV]
     v_th: np.ndarray  # effective threshold (n_steps, n_recorded) [mV]
-    spikes: np.ndarray  # (n_steps, n) bool
+    spike_step: np.ndarray  # step of each spike (n_spikes,) int
+    spike_index: np.ndarray  # neuron of each spike (n_spikes,) int
+    spike_count: np.ndarray  # spikes per neuron (n,) int
+    raster: np.ndarray | None  # (n_steps, n) bool if raster=True, else None
     state: LIFState  # final state
+    dt: float  # time step [ms]
+
+    @property
+    def spike_times(self) -> np.ndarray:
+        """Time [ms] of each spike: the end of the step in which it was detected."""
+        return (self.spike_step + 1) * self.dt
+
+    @property
+    def spikes(self) -> np.ndarray:
+        """The bool raster ``(n_steps, n)``; needs ``raster=True`` in :func:`simulate_lif`."""
+        return _require_raster(self.raster, "simulate_lif")
 
 
-def init_lif_state(n: int, params: LIFParams | None = None) -> LIFState:
-    """``n`` neurons at rest, with no threshold increase and not refractory."""
-    n = _require_count("n", n)
+def _require_raster(raster, simulator: str):
+    if raster is None:
+        raise ValueError(
+            f"this run kept its spikes as events (spike_step, spike_index, spike_count); pass "
+            f"raster=True to {simulator} for the (n_steps, n) raster, or call spike_raster(result)."
+        )
+    return raster
+
+
+def spike_raster(result) -> Stimulus:
+    """Return the spikes of a :class:`LIFResult` or :class:`PoissonDriveResult` as a raster.
+
+    A bool :class:`~snnedu.core.stimulus.Stimulus` ``(n_steps, n)`` that knows its ``dt``.
+    """
+    n_steps = result.t.size if hasattr(result, "t") else result.n_steps
+    raster = events_to_raster(
+        result.spike_step, result.spike_index, n_steps, result.spike_count.size
+    )
+    return Stimulus(raster, result.dt)
+
+
+@renamed_arguments(old_order=("n", "params"))
+def init_lif_state(n: int, *, params: LIFParams | None = None) -> LIFState:
+    """Return ``n`` neurons at rest, with no threshold increase and not refractory."""
+    n = positive_int("n", n)
     params = validate_lif_params(params)
     return LIFState(np.full(n, params.v_rest), np.zeros(n), np.zeros(n))
 
 
-def leak_conductance_ns(params: LIFParams | None = None) -> float:
-    """``1 / R`` [nS]."""
+@renamed_arguments(old_order=("params",))
+def leak_conductance_ns(*, params: LIFParams | None = None) -> float:
+    """Return the leak conductance ``1 / R`` [nS]."""
     params = validate_lif_params(params)
     return 1000.0 / params.r_m
 
 
-def capacitance_pf(params: LIFParams | None = None) -> float:
-    """``C = τ_m / R`` [pF]."""
+@renamed_arguments(old_order=("params",))
+def capacitance_pf(*, params: LIFParams | None = None) -> float:
+    """Return the capacitance ``C = τ_m / R`` [pF]."""
     params = validate_lif_params(params)
     return 1000.0 * params.tau_m / params.r_m
 
 
-def rheobase_pa(params: LIFParams | None = None) -> float:
+@renamed_arguments(old_order=("params",))
+def rheobase_pa(*, params: LIFParams | None = None) -> float:
     """Smallest constant current that fires a non-adapting LIF: ``(v_th − v_rest)/R`` [pA]."""
     params = validate_lif_params(params)
-    return (params.v_th - params.v_rest) * leak_conductance_ns(params)
+    return (params.v_th - params.v_rest) * leak_conductance_ns(params=params)
 
 
+@renamed_arguments(
+    old_order=("i_ext", "params", "dt", "duration", "state", "g_e", "g_i", "record"),
+    duration_ms="duration",
+)
 def simulate_lif(
     i_ext,
+    *,
+    duration: float | None = None,
+    dt: float | None = None,
     params: LIFParams | None = None,
-    dt: float = 0.1,
-    duration_ms: float | None = None,
     state: LIFState | None = None,
     g_e=None,
     g_i=None,
     record=None,
+    raster: bool = False,
 ) -> LIFResult:
     """Simulate a population of LIF neurons with an adaptive threshold.
 
     Parameters
     ----------
-    i_ext : float, array (n,) or array (n_steps, n)
+    i_ext : float, array (n,), array (n_steps, n) or Stimulus
         External current [pA]: constant per neuron (shape (n,) or (1, n)), or one row per
         time step.
-    params : LIFParams
-    dt : float
-        Time step [ms].
-    duration_ms : float, optional
+    duration : float, optional
         Simulated time [ms]; required unless an input has one row per step.
+    dt : float, optional
+        Time step [ms]. Default: the inputs' own ``dt`` if they are
+        :class:`~snnedu.core.stimulus.Stimulus` arrays, else 0.1 ms. An input built with
+        another ``dt`` is refused.
+    params : LIFParams, optional
+        Default ``LIFParams()``.
     state : LIFState, optional
         Initial state (not modified); default: at rest.
     g_e, g_i : array (n,) or (n_steps, n), optional
@@ -163,14 +222,23 @@ def simulate_lif(
         potentials ``params.e_exc`` / ``params.e_inh``), e.g. from
         :func:`snnedu.models.synapses.exponential_conductance`.
     record : array of int, optional
-        Neurons whose ``v`` and threshold are recorded; default all.
+        Neurons whose ``v`` and threshold are recorded; default all (``[]``: none).
+    raster : bool
+        Also return the spikes as a bool raster ``(n_steps, n)`` (``result.spikes``); by
+        default they are events only.
 
     Returns
     -------
     LIFResult
+
+    Examples
+    --------
+    >>> result = simulate_lif(np.array([150.0, 300.0]), duration=200.0, dt=0.1)
+    >>> result.spike_count          # 150 pA is below the 200 pA rheobase
+    array([ 0, 15])
     """
     params = validate_lif_params(params)
-    dt = require_positive("dt", dt, "ms")
+    dt = resolve_dt(dt, 0.1, i_ext=i_ext, g_e=g_e, g_i=g_i)
     inputs = {"i_ext": i_ext, "g_e": g_e, "g_i": g_i}
     n = None
     rows = None
@@ -194,62 +262,118 @@ def simulate_lif(
             rows = array.shape[0]
     if n is None:
         n = 1 if state is None else np.asarray(state.v).size
-    if duration_ms is None:
+    if duration is None:
         if rows is None:
-            raise ValueError("give duration_ms (no input has one row per time step).")
+            raise ValueError("give duration (no input has one row per time step).")
         n_steps = rows
     else:
-        n_steps = round(require_positive("duration_ms", duration_ms, "ms") / dt)
+        n_steps = round(require_positive("duration", duration, "ms") / dt)
         if rows is not None and rows != n_steps:
             raise ValueError(
-                f"inputs have {rows} time steps but duration_ms / dt = {n_steps}; "
-                "drop duration_ms or make them agree."
+                f"inputs have {rows} time steps but duration / dt = {n_steps}; "
+                "drop duration or make them agree."
             )
     if n_steps < 1:
-        raise ValueError(f"duration_ms={duration_ms} is shorter than one step dt={dt} ms.")
+        raise ValueError(f"duration={duration} is shorter than one step dt={dt} ms.")
     i_arr = _as_input("i_ext", i_ext, n, 0.0)
     conductance = g_e is not None or g_i is not None
     ge_arr = _as_input("g_e", g_e, n, 0.0)
     gi_arr = _as_input("g_i", g_i, n, 0.0)
     if conductance and (ge_arr.min() < 0 or gi_arr.min() < 0):
         raise ValueError("conductances g_e and g_i must be >= 0 nS; use e_inh for inhibition.")
-    v, theta, ref = _initial_state(state, n, params)
+    v0, theta0, ref0 = _initial_state(state, n, params)
     record = _record_indices(record, n)
     v_out = np.empty((n_steps, record.size))
     th_out = np.empty((n_steps, record.size))
-    spikes = np.zeros((n_steps, n), dtype=np.bool_)
-    ref_steps = np.round(ref / dt).astype(np.int64)
-    _lif_run(
-        params,
-        dt,
-        i_arr,
-        ge_arr,
-        gi_arr,
-        conductance,
-        v,
-        theta,
-        ref_steps,
-        record,
-        v_out,
-        th_out,
-        spikes,
-    )
+    raster_out = np.zeros((n_steps if raster else 0, n), dtype=np.bool_)
+    capacity = _event_capacity(n, n_steps, dt)
+    while True:
+        v, theta = v0.copy(), theta0.copy()
+        ref_steps = np.round(ref0 / dt).astype(np.int64)
+        spike_step = np.empty(capacity, dtype=np.int64)
+        spike_index = np.empty(capacity, dtype=np.int64)
+        n_spikes = _lif_run(
+            params,
+            dt,
+            i_arr,
+            ge_arr,
+            gi_arr,
+            conductance,
+            v,
+            theta,
+            ref_steps,
+            record,
+            v_out,
+            th_out,
+            n_steps,
+            raster_out,
+            spike_step,
+            spike_index,
+        )
+        if n_spikes <= capacity:
+            break
+        capacity = n_spikes
     t = (np.arange(n_steps) + 1) * dt
     final = LIFState(v, theta, ref_steps * dt)
-    return LIFResult(t, v_out, th_out, spikes, final)
+    steps, index = spike_step[:n_spikes], spike_index[:n_spikes]
+    return LIFResult(
+        t,
+        v_out,
+        th_out,
+        steps,
+        index,
+        np.bincount(index, minlength=n),
+        Stimulus(raster_out, dt) if raster else None,
+        final,
+        dt,
+    )
+
+
+def _event_capacity(n: int, n_steps: int, dt: float) -> int:
+    """A first guess for the spike-event buffers.
+
+    50 Hz per neuron (a kernel that finds more reports how many, and the run is repeated with
+    buffers of that size).
+    """
+    return min(n * n_steps, n * (int(n_steps * dt / 20.0) + 4))
 
 
 @jit
-def _lif_run(p, dt, i_ext, g_e, g_i, conductance, v, theta, ref, record, v_out, th_out, spikes):
-    n_steps, n = spikes.shape
+def _lif_run(
+    p,
+    dt,
+    i_ext,
+    g_e,
+    g_i,
+    conductance,
+    v,
+    theta,
+    ref,
+    record,
+    v_out,
+    th_out,
+    n_steps,
+    raster,
+    spike_step,
+    spike_index,
+):
+    """Advance LIF neurons ``n_steps`` exactly (inputs constant within a step), in place.
+
+    Writes the recorded traces, the raster if it has rows, and spike events up to the buffers'
+    size; returns the number of spikes (more than the buffers hold: run again, larger).
+    """
+    n = v.size
     g_l = 1000.0 / p.r_m
     c_m = 1000.0 * p.tau_m / p.r_m
-    a_m = math.exp(-dt / p.tau_m)
-    a_theta = math.exp(-dt / p.tau_theta)
+    a_m = decay_factor(dt, p.tau_m)
+    a_theta = decay_factor(dt, p.tau_theta)
     n_ref = round(p.t_ref / dt)
     vary_i = i_ext.shape[0] > 1
     vary_ge = g_e.shape[0] > 1
     vary_gi = g_i.shape[0] > 1
+    keep_raster = raster.shape[0] > 0
+    capacity = spike_step.size
+    n_spikes = 0
     r_mv = p.r_m / 1000.0  # mV per pA
     for k in range(n_steps):
         ki = k if vary_i else 0
@@ -265,43 +389,83 @@ def _lif_run(p, dt, i_ext, g_e, g_i, conductance, v, theta, ref, record, v_out, 
                     gi = g_i[kg, j]
                     g_tot = g_l + ge + gi
                     v_inf = (g_l * p.v_rest + ge * p.e_exc + gi * p.e_inh + i_ext[ki, j]) / g_tot
-                    v[j] = v_inf + (v[j] - v_inf) * math.exp(-dt * g_tot / c_m)
+                    v[j] = relax(v[j], v_inf, decay_factor(dt * g_tot, c_m))
                 else:
-                    v_inf = p.v_rest + r_mv * i_ext[ki, j]
-                    v[j] = v_inf + (v[j] - v_inf) * a_m
+                    v[j] = relax(v[j], p.v_rest + r_mv * i_ext[ki, j], a_m)
                 if v[j] >= p.v_th + theta[j]:
-                    spikes[k, j] = True
+                    if n_spikes < capacity:
+                        spike_step[n_spikes] = k
+                        spike_index[n_spikes] = j
+                    n_spikes += 1
+                    if keep_raster:
+                        raster[k, j] = True
                     v[j] = p.v_reset
                     theta[j] += p.theta_plus
                     ref[j] = n_ref
         for r in range(record.size):
             v_out[k, r] = v[record[r]]
             th_out[k, r] = p.v_th + theta[record[r]]
+    return n_spikes
 
 
 class PoissonDriveResult(NamedTuple):
-    """What :func:`simulate_lif_poisson_drive` returns."""
+    """What :func:`simulate_lif_poisson_drive` returns.
 
-    spikes: np.ndarray  # (n_steps, n) bool
+    Spikes as events (see :class:`LIFResult`), the raster only if ``raster=True`` was asked for.
+    """
+
+    spike_step: np.ndarray  # step of each spike (n_spikes,) int, sorted by time
+    spike_index: np.ndarray  # neuron of each spike (n_spikes,) int
     spike_count: np.ndarray  # spikes per neuron (n,)
+    raster: np.ndarray | None  # (n_steps, n) bool if raster=True, else None
     state: LIFState  # final state
     i_syn: np.ndarray  # final synaptic current (n,) [pA]
+    n_steps: int  # number of steps simulated
+    dt: float  # time step [ms]
+
+    @property
+    def spike_times(self) -> np.ndarray:
+        """Time [ms] of each spike: the end of the step in which it was detected."""
+        return (self.spike_step + 1) * self.dt
+
+    @property
+    def spikes(self) -> np.ndarray:
+        """The bool raster ``(n_steps, n)``; needs ``raster=True``."""
+        return _require_raster(self.raster, "simulate_lif_poisson_drive")
 
 
+@renamed_arguments(
+    old_order=(
+        "n",
+        "input_rate_hz",
+        "weight_pa",
+        "rng",
+        "params",
+        "tau_syn",
+        "duration",
+        "dt",
+        "i_ext",
+        "state",
+    ),
+    duration_ms="duration",
+)
 def simulate_lif_poisson_drive(
     n: int,
     input_rate_hz,
     weight_pa: float,
+    *,
     rng: np.random.Generator,
     params: LIFParams | None = None,
     tau_syn: float = 5.0,
-    duration_ms: float = 1000.0,
+    duration: float = 1000.0,
     dt: float = 0.1,
     i_ext=0.0,
     state: LIFState | None = None,
+    raster: bool = False,
 ) -> PoissonDriveResult:
-    """A LIF population, each neuron driven by its own Poisson input through an exponential
-    current synapse; the input spikes are drawn inside the kernel (event-driven).
+    """Simulate LIF neurons, each driven by its own Poisson input through a current synapse.
+
+    The synapses are exponential; the input spikes are drawn inside the kernel (event-driven).
 
     Each neuron receives input events at total rate ``input_rate_hz`` (e.g. 100 synapses ×
     10 Hz = 1000 Hz); every event adds ``weight_pa`` to its synaptic current ``i_syn``, which
@@ -319,70 +483,117 @@ def simulate_lif_poisson_drive(
         Jump of the synaptic current per input event [pA] (negative: inhibitory).
     rng : numpy.random.Generator
         Seeds the kernel's generator (same seed → same spikes).
-    params : LIFParams
+    params : LIFParams, optional
+        Default ``LIFParams()``.
     tau_syn : float
         Synaptic time constant [ms].
-    duration_ms, dt : float
+    duration, dt : float
         Simulated time and time step [ms].
     i_ext : float or array (n,)
         Constant external current [pA].
     state : LIFState, optional
         Initial state (not modified).
+    raster : bool
+        Also return the bool raster ``(n_steps, n)``; by default spikes are events only.
 
     Returns
     -------
     PoissonDriveResult
 
-    >>> out = simulate_lif_poisson_drive(3, 2000.0, 30.0, np.random.default_rng(0),
-    ...                                  duration_ms=100.0)
-    >>> out.spikes.shape
-    (1000, 3)
+    Examples
+    --------
+    >>> out = simulate_lif_poisson_drive(3, 2000.0, 30.0, rng=np.random.default_rng(0),
+    ...                                  duration=100.0, raster=True)
+    >>> out.spikes.shape, out.spike_count.sum() == out.spikes.sum()
+    ((1000, 3), np.True_)
     """
-    if not isinstance(rng, np.random.Generator):
-        raise ValueError(f"rng must be a numpy.random.Generator, got {rng!r}.")
-    n = _require_count("n", n)
+    require_rng(rng)
+    n = positive_int("n", n)
     params = validate_lif_params(params)
     dt = require_positive("dt", dt, "ms")
     tau_syn = require_positive("tau_syn", tau_syn, "ms")
     weight_pa = require_finite("weight_pa", weight_pa, "pA")
-    n_steps = round(require_positive("duration_ms", duration_ms, "ms") / dt)
+    n_steps = round(require_positive("duration", duration, "ms") / dt)
     if n_steps < 1:
-        raise ValueError(f"duration_ms={duration_ms} is shorter than one step dt={dt} ms.")
+        raise ValueError(f"duration={duration} is shorter than one step dt={dt} ms.")
+    require_constant("input_rate_hz", input_rate_hz)
+    require_constant("i_ext", i_ext)
     rate = np.broadcast_to(finite_array("input_rate_hz", input_rate_hz), (n,)).copy()
     if rate.min() < 0:
         raise ValueError(f"input_rate_hz must be >= 0 Hz, got a minimum of {rate.min():g}.")
     current = np.broadcast_to(finite_array("i_ext", i_ext), (n,)).copy()
-    v, theta, ref = _initial_state(state, n, params)
-    ref_steps = np.round(ref / dt)  # float steps: the kernel does arithmetic on them
-    i_syn = np.zeros(n)
-    spikes = np.empty((n_steps, n), dtype=np.bool_)  # every entry is written
+    v0, theta0, ref0 = _initial_state(state, n, params)
+    raster_out = np.zeros((n_steps if raster else 0, n), dtype=np.bool_)
     seed = int(rng.integers(2**63))
-    _lif_poisson_run(
-        params,
-        dt,
-        tau_syn,
-        rate * (dt / 1000.0),
-        weight_pa,
-        current,
-        v,
-        theta,
-        ref_steps,
+    capacity = _event_capacity(n, n_steps, dt)
+    while True:
+        v, theta = v0.copy(), theta0.copy()
+        ref_steps = np.round(ref0 / dt)  # float steps: the kernel does arithmetic on them
+        i_syn = np.zeros(n)
+        spike_step = np.empty(capacity, dtype=np.int64)
+        spike_index = np.empty(capacity, dtype=np.int64)
+        n_spikes = _lif_poisson_run(
+            params,
+            dt,
+            tau_syn,
+            rate * (dt / 1000.0),
+            weight_pa,
+            current,
+            v,
+            theta,
+            ref_steps,
+            i_syn,
+            n_steps,
+            raster_out,
+            spike_step,
+            spike_index,
+            seed,
+        )
+        if n_spikes <= capacity:
+            break
+        capacity = n_spikes
+    index = spike_index[:n_spikes]
+    return PoissonDriveResult(
+        spike_step[:n_spikes],
+        index,
+        np.bincount(index, minlength=n),
+        Stimulus(raster_out, dt) if raster else None,
+        LIFState(v, theta, ref_steps * dt),
         i_syn,
-        spikes,
-        seed,
+        n_steps,
+        dt,
     )
-    return PoissonDriveResult(spikes, spikes.sum(axis=0), LIFState(v, theta, ref_steps * dt), i_syn)
 
 
 @jit
 def _lif_poisson_run(
-    p, dt, tau_syn, rate_per_step, weight, i_ext, v, theta, ref, i_syn, spikes, seed
+    p,
+    dt,
+    tau_syn,
+    rate_per_step,
+    weight,
+    i_ext,
+    v,
+    theta,
+    ref,
+    i_syn,
+    n_steps,
+    raster,
+    spike_step,
+    spike_index,
+    seed,
 ):
+    """Advance Poisson-driven LIF neurons with exponential current synapses ``n_steps``.
+
+    (v, i_syn) are propagated exactly; input events are drawn here, seeded from ``seed``.
+    Writes the raster if it has rows and spike events up to the buffers' size; returns the
+    number of spikes.
+    """
     np.random.seed(seed)  # noqa: NPY002 (numba's own generator, seeded from rng)
-    n_steps, n = spikes.shape
-    a_m = math.exp(-dt / p.tau_m)
-    a_s = math.exp(-dt / tau_syn)
-    a_theta = math.exp(-dt / p.tau_theta)
+    n = v.size
+    a_m = decay_factor(dt, p.tau_m)
+    a_s = decay_factor(dt, tau_syn)
+    a_theta = decay_factor(dt, p.tau_theta)
     r_mv = p.r_m / 1000.0
     # exact propagator from i_syn to v over one step
     if abs(tau_syn - p.tau_m) > 1e-9 * p.tau_m:
@@ -392,7 +603,10 @@ def _lif_poisson_run(
     n_ref = round(p.t_ref / dt)
     v_inf = np.empty(n)
     threshold = np.empty(n)
-    fired = np.zeros(n)
+    fired = np.zeros(n, dtype=np.uint8)
+    keep_raster = raster.shape[0] > 0
+    capacity = spike_step.size
+    n_spikes = 0
     for j in range(n):
         v_inf[j] = p.v_rest + r_mv * i_ext[j]
         threshold[j] = p.v_th + theta[j]
@@ -422,7 +636,7 @@ def _lif_poisson_run(
                         min(np.searchsorted(cumulative, u * total, side="right"), n - 1)
                     )
                 i_syn[target] += weight
-        # arithmetic instead of branches, spikes written in a second pass: the loop vectorises
+        # arithmetic instead of branches, spikes collected in a second pass: the loop vectorises
         for j in range(n):
             thr = p.v_th + (threshold[j] - p.v_th) * a_theta
             r = ref[j]
@@ -433,14 +647,29 @@ def _lif_poisson_run(
             v[j] = v_new + fire * (p.v_reset - v_new)
             threshold[j] = thr + fire * p.theta_plus
             ref[j] = r - 1.0 + fire * (n_ref + 1.0 - r)
-            fired[j] = fire
+            fired[j] = np.uint8(fire)
             i_syn[j] *= a_s
-        row = spikes[k]
-        for j in range(n):
-            row[j] = fired[j] > 0.0
+        # collect the spikes: a vectorised count per block of 64 neurons, a scan only where
+        # a block has one (a few of the 10,000 neurons fire in a step)
+        for start in range(0, n, 64):
+            stop = min(start + 64, n)
+            count = 0
+            for j in range(start, stop):
+                count += fired[j]
+            if count == 0:
+                continue
+            for j in range(start, stop):
+                if fired[j]:
+                    if n_spikes < capacity:
+                        spike_step[n_spikes] = k
+                        spike_index[n_spikes] = j
+                    n_spikes += 1
+                    if keep_raster:
+                        raster[k, j] = True
     for j in range(n):
         theta[j] = threshold[j] - p.v_th
         ref[j] = max(ref[j], 0.0)
+    return n_spikes
 
 
 @jit
@@ -453,7 +682,8 @@ def _splitmix64(state):
     return state, z ^ (z >> np.uint64(31))
 
 
-def lif_rate_hz(i_ext, params: LIFParams | None = None) -> np.ndarray:
+@renamed_arguments(old_order=("i_ext", "params"))
+def lif_rate_hz(i_ext, *, params: LIFParams | None = None) -> np.ndarray:
     """Analytic firing rate [Hz] of a non-adapting LIF neuron under constant current.
 
     ``f = 1 / (t_ref + τ_m ln((R i − (v_reset − v_rest)) / (R i − (v_th − v_rest))))`` above
@@ -484,7 +714,8 @@ def lif_rate_hz(i_ext, params: LIFParams | None = None) -> np.ndarray:
     return rate if rate.ndim else rate[()]
 
 
-def adaptive_lif_rate_hz(i_ext, params: LIFParams | None = None) -> np.ndarray:
+@renamed_arguments(old_order=("i_ext", "params"))
+def adaptive_lif_rate_hz(i_ext, *, params: LIFParams | None = None) -> np.ndarray:
     """Steady-state rate [Hz] of a LIF neuron with an adaptive threshold under constant current.
 
     In the periodic state the threshold just before a spike is ``v_th + theta_plus·a/(1 − a)``
@@ -523,9 +754,11 @@ def adaptive_lif_rate_hz(i_ext, params: LIFParams | None = None) -> np.ndarray:
     return rate if rate.ndim else rate[()]
 
 
+@renamed_arguments(old_order=("rheobase_ua_cm2", "v_rest", "c_m", "g_l", "t_ref", "area_cm2"))
 def lif_params_like_hh(
     rheobase_ua_cm2: float,
     v_rest: float,
+    *,
     c_m: float = 1.0,
     g_l: float = 0.3,
     t_ref: float = 2.0,
@@ -575,8 +808,10 @@ def lif_params_like_hh(
 
 
 def validate_lif_params(params: LIFParams | None, default: LIFParams | None = None) -> LIFParams:
-    """``params`` (or ``default``, or ``LIFParams()``) checked and cast to float; raises a
-    ValueError naming a bad field."""
+    """``params`` (or ``default``, or ``LIFParams()``) checked and cast to float.
+
+    Raises a ValueError naming a bad field.
+    """
     if params is None:
         params = LIFParams() if default is None else default
     if not isinstance(params, LIFParams):
@@ -595,12 +830,6 @@ def validate_lif_params(params: LIFParams | None, default: LIFParams | None = No
             "otherwise the neuron fires at every step."
         )
     return as_float_params(params)
-
-
-def _require_count(name: str, n) -> int:
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-        raise ValueError(f"{name} must be a positive integer, got {n!r}.")
-    return int(n)
 
 
 def _as_input(name: str, value, n: int, default: float) -> np.ndarray:
@@ -635,16 +864,3 @@ def _record_indices(record, n: int) -> np.ndarray:
     if indices.size and (indices.min() < 0 or indices.max() >= n):
         raise ValueError(f"record indices must lie in [0, {n - 1}], got {indices.tolist()}.")
     return indices
-
-
-def float_array(name: str, value) -> np.ndarray:
-    """``value`` as a float array of its own shape (scalars stay 0-d); raises on NaN/inf."""
-    try:
-        array = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        raise ValueError(
-            f"{name} must be a number or an array of numbers, got {value!r}."
-        ) from None
-    if not np.all(np.isfinite(array)):
-        raise ValueError(f"{name} contains NaN or infinite values; check how it was computed.")
-    return array

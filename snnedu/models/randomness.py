@@ -29,8 +29,14 @@ from typing import NamedTuple
 
 import numpy as np
 
-from snnedu.core.spikes import firing_rate_hz
-from snnedu.core.validation import require_non_negative, require_positive
+from snnedu.core.api import renamed_arguments
+from snnedu.core.stimulus import Stimulus
+from snnedu.core.validation import (
+    positive_int,
+    require_non_negative,
+    require_positive,
+    require_rng,
+)
 from snnedu.models.encoders import poisson_spikes
 from snnedu.models.lif import LIFParams, simulate_lif, validate_lif_params
 from snnedu.models.synapses import exponential_synapse
@@ -45,29 +51,47 @@ class LockingResult(NamedTuple):
     input_rate_hz: float  # rate of both input trains [Hz]
 
 
-def regular_spikes(rate_hz: float, duration_ms: float, dt: float, phase_ms: float = 0.0):
+@renamed_arguments(old_order=("rate_hz", "duration", "dt", "phase_ms"), duration_ms="duration")
+def regular_spikes(
+    rate_hz: float, *, duration: float, dt: float, phase_ms: float = 0.0
+) -> Stimulus:
     """A clock-like train: one spike every ``1000 / rate_hz`` ms, bool ``(n_steps, 1)``."""
     rate_hz = require_positive("rate_hz", rate_hz, "Hz")
     dt = require_positive("dt", dt, "ms")
-    n_steps = round(require_positive("duration_ms", duration_ms, "ms") / dt)
+    n_steps = round(require_positive("duration", duration, "ms") / dt)
     spikes = np.zeros((n_steps, 1), dtype=bool)
     times = np.arange(phase_ms, n_steps * dt, 1000.0 / rate_hz)
     spikes[np.floor(times / dt + 1e-9).astype(np.int64), 0] = True
-    return spikes
+    return Stimulus(spikes, dt)
 
 
+@renamed_arguments(
+    old_order=(
+        "rng",
+        "i_bias",
+        "input_rate_hz",
+        "weight_pa",
+        "tau_syn",
+        "duration",
+        "dt",
+        "params",
+    ),
+    duration_ms="duration",
+)
 def locking_curves(
+    *,
     rng: np.random.Generator,
     i_bias=None,
     input_rate_hz: float = 40.0,
     weight_pa: float = 600.0,
     tau_syn: float = 2.0,
-    duration_ms: float = 2000.0,
+    duration: float = 2000.0,
     dt: float = 0.1,
     params: LIFParams | None = None,
 ) -> LockingResult:
-    """Output rate of a LIF neuron against a bias current, for a regular and a Poisson input
-    train of the same mean rate (current-based exponential synapse).
+    """Output rate of a LIF neuron against a bias current, for regular and Poisson input.
+
+    Both input trains have the same mean rate and drive a current-based exponential synapse.
 
     Parameters
     ----------
@@ -79,9 +103,10 @@ def locking_curves(
         Rate of the input train [Hz].
     weight_pa, tau_syn : float
         Jump [pA] and decay time [ms] of the synaptic current per input spike.
-    duration_ms, dt : float
+    duration, dt : float
         Simulated time and step [ms].
-    params : LIFParams
+    params : LIFParams, optional
+        Default ``LIFParams()``.
 
     Returns
     -------
@@ -93,18 +118,21 @@ def locking_curves(
         raise ValueError("i_bias must be a 1-D array of finite currents [pA].")
     rates = []
     for train in (
-        regular_spikes(input_rate_hz, duration_ms, dt),
-        poisson_spikes(np.array([input_rate_hz]), duration_ms, dt, rng),
+        regular_spikes(input_rate_hz, duration=duration, dt=dt),
+        poisson_spikes(np.array([input_rate_hz]), duration=duration, dt=dt, rng=rng),
     ):
-        i_syn = exponential_synapse(train, weight_pa, tau_syn, dt)  # (n_steps, 1)
-        result = simulate_lif(i_syn + i_bias[None, :], params, dt, record=[])
-        rates.append(firing_rate_hz(result.spikes, dt))
+        i_syn = exponential_synapse(train, weight_pa, tau_syn)  # (n_steps, 1), knows its dt
+        result = simulate_lif(i_syn + i_bias[None, :], params=params, dt=dt, record=[])
+        rates.append(result.spike_count / (result.t[-1] / 1000.0))
     return LockingResult(i_bias, rates[0], rates[1], float(input_rate_hz))
 
 
 def plateau_fraction(i_bias, rate_hz, tolerance_hz: float = 0.5) -> float:
-    """Fraction of neighbouring bias values between which the rate changes by less than
-    ``tolerance_hz``, among those where the neuron fires: how much of the curve is flat."""
+    """Return how much of a rate curve is flat (a locking plateau).
+
+    The fraction of neighbouring bias values between which the rate changes by less than
+    ``tolerance_hz``, among those where the neuron fires.
+    """
     rate = np.asarray(rate_hz, dtype=float)
     firing = rate[:-1] > 0
     if not np.any(firing):
@@ -144,7 +172,11 @@ def double_well_minima(tilt: float = 0.5) -> tuple[float, float]:
     return float(minima[0]), float(minima[-1])
 
 
+@renamed_arguments(
+    old_order=("rng", "noise_std", "n_runs", "n_steps", "learning_rate", "x0", "tilt")
+)
 def noisy_descent(
+    *,
     rng: np.random.Generator,
     noise_std: float = 0.3,
     n_runs: int = 200,
@@ -172,13 +204,10 @@ def noisy_descent(
     tilt : float
         Asymmetry of the double well.
     """
-    if not isinstance(rng, np.random.Generator):
-        raise ValueError(f"rng must be a numpy.random.Generator, got {rng!r}.")
+    require_rng(rng)
     noise_std = require_non_negative("noise_std", noise_std)
     learning_rate = require_positive("learning_rate", learning_rate)
-    for name, value in (("n_runs", n_runs), ("n_steps", n_steps)):
-        if int(value) != value or value < 1:
-            raise ValueError(f"{name} must be a positive integer, got {value!r}.")
+    n_runs, n_steps = positive_int("n_runs", n_runs), positive_int("n_steps", n_steps)
     global_min, local_min = double_well_minima(tilt)
     x = np.empty((int(n_steps) + 1, int(n_runs)))
     x[0] = x0

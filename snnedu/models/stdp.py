@@ -1,5 +1,7 @@
-r"""Spike-timing-dependent plasticity: the pair-based window, its trace-based online form, and
-the four learning rules of Diehl & Cook (2015) behind one numba-callable interface.
+r"""Spike-timing-dependent plasticity.
+
+The pair-based window, its trace-based online form, and the four learning rules of Diehl & Cook
+(2015) behind one numba-callable interface.
 
 Traces
 ------
@@ -75,7 +77,9 @@ from typing import NamedTuple
 
 import numpy as np
 
+from snnedu.core.api import renamed_arguments
 from snnedu.core.jit import jit
+from snnedu.core.numerics import decay_factor
 from snnedu.core.validation import (
     as_float_params,
     finite_array,
@@ -279,7 +283,7 @@ def trace_decay(dt: float, tau: float) -> float:
     >>> round(trace_decay(20.0, 20.0), 6)
     0.367879
     """
-    return math.exp(-require_positive("dt", dt, "ms") / require_positive("tau", tau, "ms"))
+    return float(decay_factor(require_positive("dt", dt, "ms"), require_positive("tau", tau, "ms")))
 
 
 # --------------------------------------------------------------------------- pair-based window
@@ -329,7 +333,8 @@ def pair_on_post(w, x_pre, p):
     return _clip(w + p.eta_post * max(p.w_max - w, 0.0) ** p.mu * x_pre, p.w_max)
 
 
-def stdp_window(delta_t, w: float = 0.5, params: PairSTDPParams | None = None) -> np.ndarray:
+@renamed_arguments(old_order=("delta_t", "w", "params"))
+def stdp_window(delta_t, *, w: float = 0.5, params: PairSTDPParams | None = None) -> np.ndarray:
     """Analytic pair-based STDP window Δw(Δt) for one pre/post pair.
 
     Parameters
@@ -384,14 +389,18 @@ def _pair_protocol(steps_pre, steps_post, n_steps, w0, decay_pre, decay_post, p)
     return out
 
 
+@renamed_arguments(old_order=("delta_t", "w", "params", "dt"))
 def measure_stdp_window(
     delta_t,
+    *,
     w: float = 0.5,
     params: PairSTDPParams | None = None,
     dt: float = 0.1,
 ) -> StdpWindow:
-    """Measure the STDP window by simulating one pre/post spike pair per Δt with the online
-    trace rule (:func:`pair_on_pre`, :func:`pair_on_post`), time-stepped at ``dt``.
+    """Measure the STDP window by simulating one pre/post spike pair per Δt.
+
+    With the online trace rule (:func:`pair_on_pre`, :func:`pair_on_post`), time-stepped at
+    ``dt``.
 
     Each pair starts from weight ``w`` with both traces at 0; Δt is rounded to the grid.
     The result should match :func:`stdp_window` (a test checks it).
@@ -427,8 +436,8 @@ def measure_stdp_window(
         steps_post,
         n_steps,
         w,
-        math.exp(-dt / p.tau_pre),
-        math.exp(-dt / p.tau_post),
+        decay_factor(dt, p.tau_pre),
+        decay_factor(dt, p.tau_post),
         p,
     )
     return StdpWindow(offsets * dt, dw)

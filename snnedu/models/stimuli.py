@@ -14,7 +14,8 @@ Luminance is a float in [0, 1] (0 black, 1 white); positions are in pixels [px].
   although centre–surround models predict nearly the same spots.
 - **Prototypes** for learning: oriented bars, and noisy samples of them.
 
-Reference: ``shared/reference/biophysics.md`` §8.4 (stimulus definitions). Geier, J. et al.
+References: Hermann, L. (1870) *Pflügers Arch.* 3:13; Baumgartner, G. (1960)
+*Pflügers Arch.* 270:41 (the grid and its centre–surround account). Geier, J. et al.
 (2008). Straightness as the main factor of the Hermann grid illusion. *Perception* 37:651.
 
 >>> mach_ramp(10, x1=3, x2=6, l_low=0.0, l_high=1.0).round(2).tolist()
@@ -29,7 +30,13 @@ from typing import NamedTuple
 
 import numpy as np
 
-from snnedu.core.validation import finite_array, require_non_negative, require_positive
+from snnedu.core.validation import (
+    finite_array,
+    positive_int,
+    require_non_negative,
+    require_positive,
+    require_rng,
+)
 
 __all__ = [
     "HermannPoints",
@@ -42,12 +49,6 @@ __all__ = [
     "noisy_samples",
     "staircase",
 ]
-
-
-def _require_int(name: str, value, minimum: int) -> int:
-    if isinstance(value, bool) or int(value) != value or value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}.")
-    return int(value)
 
 
 def _require_unit(name: str, value) -> float:
@@ -64,8 +65,9 @@ def mach_ramp(
     l_low: float = 0.2,
     l_high: float = 0.8,
 ) -> np.ndarray:
-    """Luminance of a 1-D Mach ramp: dark plateau, linear ramp from ``x1`` to ``x2`` [px],
-    bright plateau.
+    """Luminance of a 1-D Mach ramp.
+
+    Dark plateau, linear ramp from ``x1`` to ``x2`` [px], bright plateau.
 
     Parameters
     ----------
@@ -81,7 +83,7 @@ def mach_ramp(
     numpy.ndarray
         Luminance, shape ``(n,)``.
     """
-    n = _require_int("n", n, 2)
+    n = positive_int("n", n, minimum=2)
     x1 = require_non_negative("x1", x1, "px")
     x2 = require_positive("x2", x2, "px")
     if not x1 < x2 <= n - 1:
@@ -98,14 +100,15 @@ def staircase(
     l0: float = 0.1,
     dl: float = 0.2,
 ) -> np.ndarray:
-    """Luminance of a Chevreul staircase: ``n_steps`` uniform steps of ``step_width`` [px],
-    step k at ``l0 + k·dl``.
+    """Luminance of a Chevreul staircase.
+
+    ``n_steps`` uniform steps of ``step_width`` [px], step k at ``l0 + k·dl``.
 
     >>> staircase(3, 2, 0.1, 0.4).tolist()
     [0.1, 0.1, 0.5, 0.5, 0.9, 0.9]
     """
-    n_steps = _require_int("n_steps", n_steps, 1)
-    step_width = _require_int("step_width", step_width, 1)
+    n_steps = positive_int("n_steps", n_steps, minimum=1)
+    step_width = positive_int("step_width", step_width, minimum=1)
     l0 = _require_unit("l0", l0)
     dl = float(dl)
     top = l0 + (n_steps - 1) * dl
@@ -126,8 +129,10 @@ def hermann_grid(
     waviness: float = 0.0,
     wave_period: float | None = None,
 ) -> np.ndarray:
-    """Hermann grid image: ``n × n`` squares of side ``block`` [px] and luminance ``square`` on a
-    ``background``, separated by streets of width ``street`` [px] (with a street-wide margin).
+    """Hermann grid image.
+
+    ``n × n`` squares of side ``block`` [px] and luminance ``square`` on a ``background``,
+    separated by streets of width ``street`` [px] (with a street-wide margin).
 
     Parameters
     ----------
@@ -148,9 +153,9 @@ def hermann_grid(
     numpy.ndarray
         Luminance image ``(side, side)``.
     """
-    n = _require_int("n", n, 1)
-    block = _require_int("block", block, 1)
-    street = _require_int("street", street, 1)
+    n = positive_int("n", n, minimum=1)
+    block = positive_int("block", block, minimum=1)
+    street = positive_int("street", street, minimum=1)
     square, background = _require_unit("square", square), _require_unit("background", background)
     waviness = require_non_negative("waviness", waviness, "px")
     pitch = block + street
@@ -186,9 +191,9 @@ def hermann_points(n: int = 8, block: int = 20, street: int = 6) -> HermannPoint
     >>> [107, 120] in pts.streets.tolist()
     True
     """
-    n = _require_int("n", n, 2)
-    block = _require_int("block", block, 1)
-    street = _require_int("street", street, 1)
+    n = positive_int("n", n, minimum=2)
+    block = positive_int("block", block, minimum=1)
+    street = positive_int("street", street, minimum=1)
     pitch = block + street
     inner = np.arange(1, n)
     cross = street // 2 + inner * pitch
@@ -204,7 +209,7 @@ def hermann_points(n: int = 8, block: int = 20, street: int = 6) -> HermannPoint
 def as_luminance(image) -> np.ndarray:
     """Any grayscale image as float luminance in [0, 1].
 
-    uint8 images are divided by 255; float images must already lie in [0, 1] (or in
+    Uint8 images are divided by 255; float images must already lie in [0, 1] (or in
     [0, 255], which is then scaled). RGB(A) images (last axis 3 or 4) are converted with the
     Rec. 601 luma weights.
 
@@ -253,8 +258,8 @@ def bar_prototypes(n_orientations: int = 4, size: int = 9, width: float = 1.5) -
     >>> bars.shape, float(bars[0, 4].min()), float(bars[0, 0].max())
     ((4, 9, 9), 1.0, 0.0)
     """
-    n_orientations = _require_int("n_orientations", n_orientations, 1)
-    size = _require_int("size", size, 3)
+    n_orientations = positive_int("n_orientations", n_orientations, minimum=1)
+    size = positive_int("size", size, minimum=3)
     width = require_positive("width", width, "px")
     centre = (size - 1) / 2
     y, x = np.mgrid[0:size, 0:size].astype(float) - centre
@@ -270,8 +275,9 @@ def noisy_samples(
     noise: float,
     rng: np.random.Generator,
 ) -> ToyDataset:
-    """Samples drawn uniformly from ``prototypes`` plus Gaussian pixel noise (sd ``noise``),
-    clipped to [0, 1].
+    """Draw samples uniformly from ``prototypes`` and add Gaussian pixel noise (sd ``noise``).
+
+    Pixel values are clipped to [0, 1].
 
     >>> data = noisy_samples(bar_prototypes(), 10, 0.1, np.random.default_rng(0))
     >>> data.images.shape, data.labels.shape
@@ -280,10 +286,9 @@ def noisy_samples(
     prototypes = finite_array("prototypes", prototypes)
     if prototypes.ndim < 2:
         raise ValueError(f"prototypes must be (n_prototypes, ...), got shape {prototypes.shape}.")
-    n_samples = _require_int("n_samples", n_samples, 1)
+    n_samples = positive_int("n_samples", n_samples, minimum=1)
     noise = require_non_negative("noise", noise)
-    if not isinstance(rng, np.random.Generator):
-        raise ValueError("rng must be a numpy Generator, e.g. np.random.default_rng(0).")
+    require_rng(rng)
     labels = rng.integers(len(prototypes), size=n_samples)
     images = prototypes[labels] + noise * rng.standard_normal((n_samples, *prototypes.shape[1:]))
     return ToyDataset(np.clip(images, 0.0, 1.0), labels.astype(np.int64), prototypes)

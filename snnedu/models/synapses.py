@@ -27,19 +27,27 @@ the conductance-based (COBA) benchmark of Brette et al. (2007), *J. Comput. Neur
 
 >>> spikes = np.zeros((4, 1), dtype=bool); spikes[0, 0] = True
 >>> exponential_synapse(spikes, 2.0, tau=1.0, dt=1.0).ravel().round(3)
-array([2.   , 0.736, 0.271, 0.1  ])
+Stimulus([2.   , 0.736, 0.271, 0.1  ], dt=1.0)
 """
 
 from __future__ import annotations
 
-import math
 from typing import NamedTuple
 
 import numpy as np
 
+from snnedu.core.api import renamed_arguments
 from snnedu.core.jit import jit
-from snnedu.core.spikes import as_raster
-from snnedu.core.validation import as_float_params, finite_array, require_positive
+from snnedu.core.numerics import decay_factor, relax
+from snnedu.core.spikes import SpikeEvents, as_raster
+from snnedu.core.stimulus import Stimulus, resolve_dt
+from snnedu.core.validation import (
+    as_float_params,
+    finite_array,
+    positive_int,
+    require_positive,
+    require_rng,
+)
 from snnedu.models.lif import (
     LIFParams,
     capacitance_pf,
@@ -58,7 +66,7 @@ class SynapseParams(NamedTuple):
     e_inh: float = -80.0  # inhibitory reversal potential [mV]
 
 
-def exponential_synapse(spikes, weights, tau: float, dt: float) -> np.ndarray:
+def exponential_synapse(spikes, weights, tau: float, dt: float | None = None) -> Stimulus:
     """Filter presynaptic spikes through exponential synapses.
 
     Parameters
@@ -70,21 +78,23 @@ def exponential_synapse(spikes, weights, tau: float, dt: float) -> np.ndarray:
         vector means one postsynaptic neuron.
     tau : float
         Decay time constant [ms].
-    dt : float
-        Time step [ms].
+    dt : float, optional
+        Time step [ms]; default the raster's own if it is a
+        :class:`~snnedu.core.stimulus.Stimulus` (e.g. from
+        :func:`~snnedu.models.encoders.poisson_spikes`), which must then agree.
 
     Returns
     -------
-    s : float array (n_steps, n_post)
+    s : Stimulus (n_steps, n_post)
         Value during each step: a spike in step ``k`` is felt from step ``k`` on.
     """
+    dt = resolve_dt(dt, None, spikes=spikes)
     spikes = as_raster(spikes)
     tau = require_positive("tau", tau, "ms")
-    dt = require_positive("dt", dt, "ms")
     w = finite_array("weights", weights)
     n_pre = spikes.shape[1]
-    if w.ndim == 0:
-        w = np.full((n_pre, 1), float(w))
+    if np.ndim(weights) == 0:  # ascontiguousarray makes a number 1-D
+        w = np.full((n_pre, 1), float(w.ravel()[0]))
     elif w.ndim == 1:
         w = w.reshape(-1, 1)
     if w.ndim != 2 or w.shape[0] != n_pre:
@@ -93,11 +103,11 @@ def exponential_synapse(spikes, weights, tau: float, dt: float) -> np.ndarray:
             f"(the raster's columns), got {np.shape(weights)}."
         )
     out = np.empty((spikes.shape[0], w.shape[1]))
-    _exp_filter(spikes, np.ascontiguousarray(w), math.exp(-dt / tau), out)
-    return out
+    _exp_filter(spikes.view(np.ndarray), np.ascontiguousarray(w), decay_factor(dt, tau), out)
+    return Stimulus(out, dt)
 
 
-def exponential_conductance(spikes, weights_ns, tau: float, dt: float) -> np.ndarray:
+def exponential_conductance(spikes, weights_ns, tau: float, dt: float | None = None) -> Stimulus:
     """:func:`exponential_synapse` for conductances [nS]; weights must be ``>= 0``."""
     if np.min(weights_ns) < 0:
         raise ValueError(
@@ -109,6 +119,7 @@ def exponential_conductance(spikes, weights_ns, tau: float, dt: float) -> np.nda
 
 @jit
 def _exp_filter(spikes, w, decay, out):
+    """Write into ``out`` (n_steps, n_post) the exponentially decaying sum of weighted spikes."""
     n_steps, n_pre = spikes.shape
     s = np.zeros(w.shape[1])
     for k in range(n_steps):
@@ -133,23 +144,27 @@ def steady_state_v(g_e=0.0, g_i=0.0, i_ext=0.0, params: LIFParams | None = None)
     params = validate_lif_params(params)
     g_e, g_i = _non_negative("g_e", g_e), _non_negative("g_i", g_i)
     i_ext = float_array("i_ext", i_ext)
-    g_l = leak_conductance_ns(params)
+    g_l = leak_conductance_ns(params=params)
     return (g_l * params.v_rest + g_e * params.e_exc + g_i * params.e_inh + i_ext) / (
         g_l + g_e + g_i
     )
 
 
 def effective_tau_ms(g_e=0.0, g_i=0.0, params: LIFParams | None = None):
-    """Effective membrane time constant ``C / (g_L + g_e + g_i)`` [ms]: open synapses make the
-    membrane faster (the "high-conductance state")."""
+    """Effective membrane time constant ``C / (g_L + g_e + g_i)`` [ms].
+
+    Open synapses make the membrane faster (the "high-conductance state").
+    """
     params = validate_lif_params(params)
     g_e, g_i = _non_negative("g_e", g_e), _non_negative("g_i", g_i)
-    return capacitance_pf(params) / (leak_conductance_ns(params) + g_e + g_i)
+    return capacitance_pf(params=params) / (leak_conductance_ns(params=params) + g_e + g_i)
 
 
 def mean_conductance_ns(rate_hz, weight_ns, tau: float):
-    """Mean conductance [nS] of an exponential synapse driven by Poisson spikes:
-    ``⟨g⟩ = r w τ`` (Campbell's theorem; rate in Hz, τ in ms)."""
+    """Mean conductance [nS] of an exponential synapse driven by Poisson spikes.
+
+    ``⟨g⟩ = r w τ`` (Campbell's theorem; rate in Hz, τ in ms).
+    """
     tau = require_positive("tau", tau, "ms")
     return _non_negative("rate_hz", rate_hz) * float_array("weight_ns", weight_ns) * tau / 1000.0
 
@@ -193,22 +208,58 @@ class EIParams(NamedTuple):
 
 
 class EIResult(NamedTuple):
-    """Rasters of the three populations (time first) and the step times."""
+    """Spikes of the three populations as events, and the rasters if they were asked for.
+
+    ``input``, ``exc`` and ``inh`` are :class:`~snnedu.core.spikes.SpikeEvents`
+    (``.counts``, ``.times``, ``.raster()``). ``input_spikes``, ``exc_spikes`` and
+    ``inh_spikes`` are the bool rasters ``(n_steps, n)``, kept only with ``raster=True``.
+    """
 
     t: np.ndarray  # end time of each step [ms]
-    input_spikes: np.ndarray  # (n_steps, n_input) bool
-    exc_spikes: np.ndarray  # (n_steps, n_exc) bool
-    inh_spikes: np.ndarray  # (n_steps, n_inh) bool
+    input: SpikeEvents  # Poisson inputs
+    exc: SpikeEvents  # excitatory neurons
+    inh: SpikeEvents  # inhibitory neurons
+    rasters: tuple | None  # (input, exc, inh) bool rasters if raster=True, else None
+
+    @property
+    def input_spikes(self) -> np.ndarray:
+        """Raster of the Poisson inputs ``(n_steps, n_input)``; needs ``raster=True``."""
+        return self._raster(0)
+
+    @property
+    def exc_spikes(self) -> np.ndarray:
+        """Raster of the excitatory neurons ``(n_steps, n_exc)``; needs ``raster=True``."""
+        return self._raster(1)
+
+    @property
+    def inh_spikes(self) -> np.ndarray:
+        """Raster of the inhibitory neurons ``(n_steps, n_inh)``; needs ``raster=True``."""
+        return self._raster(2)
+
+    def _raster(self, k: int) -> np.ndarray:
+        if self.rasters is None:
+            raise ValueError(
+                "this run kept its spikes as events (result.input, .exc, .inh); pass "
+                "raster=True to simulate_ei_network for the rasters, or call "
+                "result.exc.raster()."
+            )
+        return self.rasters[k]
 
 
+@renamed_arguments(
+    old_order=("rng", "params", "duration", "dt", "exc", "inh", "synapses"),
+    duration_ms="duration",
+)
 def simulate_ei_network(
+    *,
     rng: np.random.Generator,
     params: EIParams | None = None,
-    duration_ms: float = 500.0,
+    duration: float = 500.0,
     dt: float = 0.1,
     exc: LIFParams | None = None,
     inh: LIFParams | None = None,
     synapses: SynapseParams | None = None,
+    raster: bool = False,
 ) -> EIResult:
     """Simulate the E/I network of :class:`EIParams`.
 
@@ -217,26 +268,27 @@ def simulate_ei_network(
     rng : numpy.random.Generator
         Draws the connectivity and the input spikes (same seed → same spikes).
     params : EIParams
-    duration_ms, dt : float
+    duration, dt : float
         Simulated time and time step [ms].
     exc, inh : LIFParams
         Neuron parameters of the two populations (default :class:`LIFParams` for both, with
         a 1 ms refractory period for the inhibitory cells).
     synapses : SynapseParams
         Time constants and reversal potentials (these override the LIFParams' e_exc/e_inh).
+    raster : bool
+        Also keep the three bool rasters; by default spikes are events only.
 
     Returns
     -------
     EIResult
 
-    >>> out = simulate_ei_network(np.random.default_rng(0), duration_ms=50.0)
-    >>> out.exc_spikes.shape
-    (500, 160)
+    >>> out = simulate_ei_network(rng=np.random.default_rng(0), duration=50.0)
+    >>> out.exc.n_steps, out.exc.n, bool(out.exc.counts.sum() > 0)
+    (500, 160, True)
     """
     from snnedu.models.encoders import poisson_spikes
 
-    if not isinstance(rng, np.random.Generator):
-        raise ValueError(f"rng must be a numpy.random.Generator, got {rng!r}.")
+    require_rng(rng)
     params = EIParams() if params is None else params
     syn = as_float_params(SynapseParams() if synapses is None else synapses)
     require_positive("SynapseParams.tau_e", syn.tau_e, "ms")
@@ -246,9 +298,7 @@ def simulate_ei_network(
         e_exc=syn.e_exc, e_inh=syn.e_inh
     )
     for name in ("n_input", "n_exc", "n_inh"):
-        value = getattr(params, name)
-        if int(value) != value or value < 1:
-            raise ValueError(f"EIParams.{name} must be a positive integer, got {value!r}.")
+        positive_int(f"EIParams.{name}", getattr(params, name))
     if not 0.0 <= params.p_connect <= 1.0:
         raise ValueError(f"EIParams.p_connect must lie in [0, 1], got {params.p_connect!r}.")
     for name in ("w_input", "w_ei", "w_ie"):
@@ -259,7 +309,9 @@ def simulate_ei_network(
     w_in = (rng.random((n_in, n_e)) < params.p_connect) * float(params.w_input)
     w_ei = (rng.random((n_e, n_i)) < params.p_connect) * float(params.w_ei)
     w_ie = (rng.random((n_i, n_e)) < params.p_connect) * float(params.w_ie)
-    input_spikes = poisson_spikes(np.full(n_in, params.input_rate_hz), duration_ms, dt, rng)
+    input_spikes = poisson_spikes(
+        np.full(n_in, params.input_rate_hz), duration=duration, dt=dt, rng=rng
+    )
     n_steps = input_spikes.shape[0]
     exc_spikes = np.zeros((n_steps, n_e), dtype=np.bool_)
     inh_spikes = np.zeros((n_steps, n_i), dtype=np.bool_)
@@ -267,7 +319,9 @@ def simulate_ei_network(
         exc, inh, dt, syn.tau_e, syn.tau_i, input_spikes, w_in, w_ei, w_ie, exc_spikes, inh_spikes
     )
     t = (np.arange(n_steps) + 1) * dt
-    return EIResult(t, input_spikes, exc_spikes, inh_spikes)
+    rasters = (input_spikes, exc_spikes, inh_spikes)
+    events = [SpikeEvents.from_raster(r, dt) for r in rasters]
+    return EIResult(t, *events, tuple(Stimulus(r, dt) for r in rasters) if raster else None)
 
 
 @jit
@@ -281,7 +335,7 @@ def _lif_conductance_step(p, dt, v, ge, gi, ref, spikes_row, n_ref):
             continue
         g_tot = g_l + ge[j] + gi[j]
         v_inf = (g_l * p.v_rest + ge[j] * p.e_exc + gi[j] * p.e_inh) / g_tot
-        v[j] = v_inf + (v[j] - v_inf) * math.exp(-dt * g_tot / c_m)
+        v[j] = relax(v[j], v_inf, decay_factor(dt * g_tot, c_m))
         if v[j] >= p.v_th:
             spikes_row[j] = True
             v[j] = p.v_reset
@@ -290,11 +344,15 @@ def _lif_conductance_step(p, dt, v, ge, gi, ref, spikes_row, n_ref):
 
 @jit
 def _ei_run(exc, inh, dt, tau_e, tau_i, input_spikes, w_in, w_ei, w_ie, exc_spikes, inh_spikes):
+    """Run the E/I network over the input raster; writes the two output rasters in place.
+
+    Conductance-based LIF neurons, exponential synapses, one step of synaptic delay.
+    """
     n_steps = input_spikes.shape[0]
     n_e = exc_spikes.shape[1]
     n_i = inh_spikes.shape[1]
-    a_e = math.exp(-dt / tau_e)
-    a_i = math.exp(-dt / tau_i)
+    a_e = decay_factor(dt, tau_e)
+    a_i = decay_factor(dt, tau_i)
     v_e = np.full(n_e, exc.v_rest)
     v_i = np.full(n_i, inh.v_rest)
     ge_e = np.zeros(n_e)

@@ -43,15 +43,19 @@ from typing import NamedTuple
 
 import numpy as np
 
+from snnedu.core.api import renamed_arguments
 from snnedu.core.jit import jit
+from snnedu.core.numerics import decay_factor, relax
 from snnedu.core.validation import (
     as_float_params,
     finite_array,
+    positive_int,
     require_non_negative,
     require_positive,
+    require_rng,
 )
 from snnedu.models.inhibition import wta_fire
-from snnedu.models.lif import LIFParams
+from snnedu.models.lif import LIFParams, validate_lif_params
 from snnedu.models.stdp import STDPParams, rule_code, stdp_on_post, stdp_on_pre, stdp_params
 
 __all__ = [
@@ -116,17 +120,6 @@ def _params(params: PrototypeParams | None) -> PrototypeParams:
     return as_float_params(params)
 
 
-def _neuron(neuron: LIFParams | None) -> LIFParams:
-    neuron = LIFParams() if neuron is None else neuron
-    if not isinstance(neuron, LIFParams):
-        raise ValueError(f"neuron must be LIFParams, got {type(neuron).__name__}.")
-    require_positive("LIFParams.tau_m", neuron.tau_m, "ms")
-    require_non_negative("LIFParams.t_ref", neuron.t_ref, "ms")
-    if neuron.v_th <= neuron.v_rest:
-        raise ValueError(f"v_th ({neuron.v_th} mV) must lie above v_rest ({neuron.v_rest} mV).")
-    return as_float_params(neuron)
-
-
 def _images(images) -> np.ndarray:
     images = finite_array("images", images)
     if images.ndim < 2 or images.shape[0] == 0:
@@ -136,9 +129,23 @@ def _images(images) -> np.ndarray:
     return images
 
 
+@renamed_arguments(
+    old_order=(
+        "images",
+        "n_neurons",
+        "rng",
+        "params",
+        "neuron",
+        "rule",
+        "stdp",
+        "dt",
+        "callback",
+    )
+)
 def train_prototypes(
     images,
     n_neurons: int,
+    *,
     rng: np.random.Generator,
     params: PrototypeParams | None = None,
     neuron: LIFParams | None = None,
@@ -176,13 +183,10 @@ def train_prototypes(
     PrototypeResult
     """
     images = _images(images)
-    if isinstance(n_neurons, bool) or int(n_neurons) != n_neurons or n_neurons < 1:
-        raise ValueError(f"n_neurons must be a positive integer, got {n_neurons!r}.")
-    n_neurons = int(n_neurons)
-    if not isinstance(rng, np.random.Generator):
-        raise ValueError("rng must be a numpy Generator, e.g. rng = np.random.default_rng(0).")
+    n_neurons = positive_int("n_neurons", n_neurons)
+    require_rng(rng)
     p = _params(params)
-    lif = _neuron(neuron)
+    lif = validate_lif_params(neuron)
     code = rule_code(rule)
     stdp = stdp_params(rule, eta_post=0.05) if stdp is None else stdp_params(rule, **stdp._asdict())
     dt = require_positive("dt", dt, "ms")
@@ -230,11 +234,13 @@ def prototype_responses(
     dt: float = 0.5,
     repeats: int = 5,
 ) -> np.ndarray:
-    """Mean spike count of each neuron to each prototype, learning off, inhibition as in
-    ``params``: shape ``(n_prototypes, n_neurons)``."""
+    """Mean spike count of each neuron to each prototype, learning off, inhibition as in ``params``.
+
+    Shape ``(n_prototypes, n_neurons)``.
+    """
     prototypes = _images(prototypes)
     p = _params(params)
-    lif = _neuron(neuron)
+    lif = validate_lif_params(neuron)
     n_steps = round(p.presentation_ms / require_positive("dt", dt, "ms"))
     w = np.array(result.w, dtype=float)
     flat = prototypes.reshape(prototypes.shape[0], -1)
@@ -296,11 +302,11 @@ def _present(w, theta, rate, n_steps, dt, p, lif, rule, sp, learn, seed, counts)
     """One presentation: Poisson input, LIF neurons, WTA, STDP (if ``learn``) in place."""
     np.random.seed(seed)  # noqa: NPY002 (numba's own generator, seeded from rng)
     n_in, n = w.shape
-    a_m = math.exp(-dt / lif.tau_m)
-    a_pre = math.exp(-dt / sp.tau_pre)
-    a_post1 = math.exp(-dt / sp.tau_post1)
-    a_post2 = math.exp(-dt / sp.tau_post2)
-    a_theta = math.exp(-dt / p.tau_theta)
+    a_m = decay_factor(dt, lif.tau_m)
+    a_pre = decay_factor(dt, sp.tau_pre)
+    a_post1 = decay_factor(dt, sp.tau_post1)
+    a_post2 = decay_factor(dt, sp.tau_post2)
+    a_theta = decay_factor(dt, p.tau_theta)
     n_ref = round(lif.t_ref / dt)
     n_inh = round(p.t_inh / dt)
     pre_rule = rule == 0 or rule == 1
@@ -336,7 +342,7 @@ def _present(w, theta, rate, n_steps, dt, p, lif, rule, sp, learn, seed, counts)
                 ref[i] -= 1
                 v[i] = lif.v_reset
             else:
-                v[i] = lif.v_rest + (v[i] - lif.v_rest) * a_m + gain * drive[i]
+                v[i] = relax(v[i], lif.v_rest, a_m) + gain * drive[i]
         if inhibited > 0:
             inhibited -= 1
         if wta_fire(v, v_th, lif.v_rest, p.inhibition, fired) > 0:

@@ -8,22 +8,18 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
+from snnedu.plot.images import tile_images
+
 
 def tile_kernels(kernels, n_cols: int = 8, gap: int = 1) -> np.ndarray:
-    """Arrange ``(n, h, w)`` kernels into one mosaic array, each scaled to [0, 1]; gaps are NaN."""
+    """Arrange ``(n, h, w)`` kernels into one mosaic array, each scaled to [0, 1].
+
+    Gaps are NaN (:func:`snnedu.plot.images.tile_images` with ``scale_each``).
+    """
     kernels = np.asarray(kernels, dtype=float)
     if kernels.ndim != 3 or kernels.shape[0] == 0:
         raise ValueError(f"kernels must be (n, height, width), got shape {kernels.shape}.")
-    n, h, w = kernels.shape
-    n_cols = max(1, min(int(n_cols), n))
-    n_rows = -(-n // n_cols)
-    mosaic = np.full((n_rows * (h + gap) - gap, n_cols * (w + gap) - gap), np.nan)
-    for i, kernel in enumerate(kernels):
-        low, high = np.min(kernel), np.max(kernel)
-        scaled = (kernel - low) / (high - low) if high > low else np.zeros_like(kernel)
-        r, c = divmod(i, n_cols)
-        mosaic[r * (h + gap) : r * (h + gap) + h, c * (w + gap) : c * (w + gap) + w] = scaled
-    return mosaic
+    return tile_images(kernels, columns=n_cols, gap=gap, scale_each=True)
 
 
 def plot_kernels(kernels, ax=None, n_cols: int = 8, title: str | None = None, cmap: str = "gray"):
@@ -49,8 +45,10 @@ def earliest_spike(times) -> np.ndarray:
 def plot_spike_times(
     times, n_steps: int, ax=None, title: str | None = None, colorbar: bool = False
 ):
-    """Spike-time map: colour = time bin of the earliest spike at each position (bright =
-    early); silent positions are left white. ``times``: ``(h, w)`` or ``(maps, h, w)``.
+    """Spike-time map.
+
+    Colour = time bin of the earliest spike at each position (bright = early); silent positions
+    are left white. ``times``: ``(h, w)`` or ``(maps, h, w)``.
 
     Returns the ``AxesImage``.
     """
@@ -70,9 +68,11 @@ def plot_spike_times(
 def plot_spike_count_by_time(
     times, n_steps: int, ax=None, label: str | None = None, log: bool = False
 ):
-    """How many neurons of one layer fire in each time bin, as a line with markers (several
-    layers can share one axes; ``log=True`` for a log count axis when the layers differ by
-    orders of magnitude). Returns the ``Line2D``."""
+    """How many neurons of one layer fire in each time bin, as a line with markers.
+
+    Several layers can share one axes; ``log=True`` for a log count axis when the layers differ
+    by orders of magnitude. Returns the ``Line2D``.
+    """
     ax = _axes(ax)
     times = np.asarray(times).ravel()
     counts = np.bincount(times[times < n_steps].astype(int), minlength=n_steps)[:n_steps]
@@ -85,8 +85,10 @@ def plot_spike_count_by_time(
 
 
 def plot_parameter_counts(counts: dict, ax=None, reference: dict | None = None):
-    """Horizontal bars (log scale) of parameter counts, e.g. ``{"this network": 20800,
-    "AlexNet": 60e6}``. Returns the ``BarContainer``."""
+    """Horizontal bars (log scale) of parameter counts.
+
+    E.g. ``{"this network": 20800, "AlexNet": 60e6}``. Returns the ``BarContainer``.
+    """
     ax = _axes(ax)
     items = {**counts, **(reference or {})}
     names, values = list(items), [float(v) for v in items.values()]

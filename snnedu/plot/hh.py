@@ -1,5 +1,7 @@
-"""Figures for the Hodgkin–Huxley lecture: the action potential with its gates and currents, gate
-kinetics, the f–I curve and the refractory curve.
+"""Figures for the Hodgkin–Huxley lecture.
+
+The action potential with its gates and currents, gate kinetics, the f–I curve and the refractory
+curve.
 
 Every function takes ``ax=None`` (or ``axes=None``), draws arrays that the model functions in
 :mod:`snnedu.models.hh` computed, and returns what it drew; none of them simulates.
@@ -25,8 +27,10 @@ def _column(x, neuron: int):
 
 
 def plot_voltage(t, v, ax=None, neuron: int = 0, **style):
-    """Membrane potential v(t) [mV]; ``v`` may be (n_samples,) or (n_samples, n) (one column
-    drawn). Returns the Line2D."""
+    """Membrane potential v(t) [mV].
+
+    ``v`` may be (n_samples,) or (n_samples, n) (one column drawn). Returns the Line2D.
+    """
     ax = _axis(ax)
     (line,) = ax.plot(t, _column(v, neuron), **{"color": "k", "lw": 1.2, **style})
     ax.set_xlabel("time [ms]")
@@ -76,7 +80,7 @@ def plot_action_potential(result, currents, i_ext=None, axes=None, neuron: int =
     result : HHResult
         A run that recorded v, m, h and n.
     currents : Currents
-        ``snnedu.models.hh.currents(result.v, result.m, result.h, result.n, params)``.
+        ``snnedu.models.hh.currents(result.v, result.m, result.h, result.n, params=params)``.
     i_ext : array, optional [µA/cm²]
         The input, drawn on a twin axis of the voltage panel.
     axes : three Axes, optional
@@ -154,8 +158,9 @@ def plot_fi_curve(fi, ax=None, label: str | None = None, **style):
 
 
 def plot_refractory_curve(curve, periods=None, ax=None, label: str | None = None, **style):
-    """Second-pulse threshold against the interval (a
-    :class:`~snnedu.models.hh.RefractoryCurve`), log scale, with the single-pulse baseline.
+    """Second-pulse threshold against the interval, log scale, with the single-pulse baseline.
+
+    From a :class:`~snnedu.models.hh.RefractoryCurve`.
 
     Intervals with no second spike up to the search limit (threshold inf) are marked at the top
     of the axis; with ``periods`` (a :class:`~snnedu.models.hh.RefractoryPeriods`) the absolute

@@ -11,6 +11,8 @@ from collections.abc import Mapping
 import matplotlib.pyplot as plt
 import numpy as np
 
+from snnedu.core.api import renamed_arguments
+
 __all__ = [
     "plot_profile",
     "plot_response_image",
@@ -129,16 +131,17 @@ def plot_wta_raster(result, ax=None, markersize: float = 6.0):
     matplotlib.collections.PathCollection
     """
     ax = plt.gca() if ax is None else ax
-    steps, neurons = np.nonzero(result.spikes)
+    steps, neurons = result.spike_step, result.spike_index
     dots = ax.scatter(result.t[steps], neurons, marker="|", s=markersize**2, c="k")
     ax.set_xlim(0.0, float(result.t[-1]))
-    ax.set_ylim(-0.5, result.spikes.shape[1] - 0.5)
+    ax.set_ylim(-0.5, result.counts.size - 0.5)
     ax.set_xlabel("time [ms]")
     ax.set_ylabel("neuron")
     return dots
 
 
-def plot_wta_counts(rate_hz, counts, duration_ms: float, ax=None, label: str | None = None):
+@renamed_arguments(duration_ms="duration")
+def plot_wta_counts(rate_hz, counts, duration: float, ax=None, label: str | None = None):
     """Output rate of each neuron against its input rate (one curve per inhibition level).
 
     Parameters
@@ -147,7 +150,7 @@ def plot_wta_counts(rate_hz, counts, duration_ms: float, ax=None, label: str | N
         Input rate of each neuron [Hz].
     counts : array (n,)
         Output spike counts.
-    duration_ms : float
+    duration : float
         Simulated time [ms].
 
     Returns
@@ -156,7 +159,7 @@ def plot_wta_counts(rate_hz, counts, duration_ms: float, ax=None, label: str | N
     """
     ax = plt.gca() if ax is None else ax
     (line,) = ax.plot(
-        np.asarray(rate_hz) / 1000.0, np.asarray(counts) * 1000.0 / duration_ms, "o-", label=label
+        np.asarray(rate_hz) / 1000.0, np.asarray(counts) * 1000.0 / duration, "o-", label=label
     )
     ax.set_xlabel("input rate [kHz]")
     ax.set_ylabel("output rate [Hz]")

@@ -96,8 +96,9 @@ def plot_fi_curve(i_ext, rate_hz, ax=None, kind: str = "line", label: str | None
 
 
 def plot_rate_spread(rates_by_label: dict, ax=None):
-    """Sorted firing rates of a population, one curve per condition (e.g. with and without
-    adaptation): how uniform are the rates?
+    """Sorted firing rates of a population, one curve per condition.
+
+    E.g. with and without adaptation: how uniform are the rates?
 
     Parameters
     ----------

@@ -1,5 +1,6 @@
-"""Figures for lecture 1: reversal potentials, GHK I–V curves, the pump over time, and the
-drift–diffusion profiles.
+"""Figures for lecture 1.
+
+Reversal potentials, GHK I–V curves, the pump over time, and the drift–diffusion profiles.
 
 Every function takes ``ax=None`` (or ``axes=None``) and returns what it drew; none simulates.
 """

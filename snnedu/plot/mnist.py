@@ -1,14 +1,15 @@
-"""Figures of the Diehl & Cook MNIST network: receptive fields, θ, confusion matrix, learning
-curve, spikes per image, sweep results. Every function takes ``ax=None`` and returns what it
-drew; none simulates anything.
+"""Figures of the Diehl & Cook MNIST network.
+
+Receptive fields, θ, confusion matrix, learning curve, spikes per image, sweep results. Every
+function takes ``ax=None`` and returns what it drew; none simulates anything.
 """
 
 from __future__ import annotations
 
-import math
-
 import matplotlib.pyplot as plt
 import numpy as np
+
+from snnedu.plot.images import as_fields, plot_receptive_fields, tile_images
 
 __all__ = [
     "plot_accuracy_curve",
@@ -24,14 +25,7 @@ __all__ = [
 def receptive_field_grid(w, columns: int | None = None, gap: int = 1) -> np.ndarray:
     """Arrange the 784 input weights of every excitatory neuron as 28×28 tiles in one image.
 
-    Parameters
-    ----------
-    w : array (784, n)
-        Input → excitatory weights.
-    columns : int, optional
-        Tiles per row (default: ceil(sqrt(n))).
-    gap : int
-        Pixels of NaN between tiles (drawn as background).
+    :func:`snnedu.plot.images.tile_images` of ``w``'s columns.
 
     >>> receptive_field_grid(np.ones((784, 4)), gap=0).shape
     (56, 56)
@@ -39,39 +33,7 @@ def receptive_field_grid(w, columns: int | None = None, gap: int = 1) -> np.ndar
     w = np.asarray(w, dtype=float)
     if w.ndim != 2 or w.shape[0] != 784:
         raise ValueError(f"w must have shape (784, n), got {w.shape}.")
-    n = w.shape[1]
-    columns = columns or math.ceil(math.sqrt(n))
-    rows = math.ceil(n / columns)
-    size = 28 + gap
-    grid = np.full((rows * size - gap, columns * size - gap), np.nan)
-    for j in range(n):
-        r, c = divmod(j, columns)
-        grid[r * size : r * size + 28, c * size : c * size + 28] = w[:, j].reshape(28, 28)
-    return grid
-
-
-def plot_receptive_fields(
-    w,
-    ax=None,
-    columns: int | None = None,
-    cmap: str = "hot_r",
-    vmax=None,
-    colorbar: bool = False,
-):
-    """The 2-D receptive fields of all excitatory neurons as one grid image (the lecture's
-    picture): tile ``j`` is neuron ``j``'s 784 input weights as a 28×28 image (dark = strong).
-    ``colorbar=True`` adds the weight scale. Returns the ``AxesImage``."""
-    ax = plt.gca() if ax is None else ax
-    grid = receptive_field_grid(w, columns)
-    image = ax.imshow(
-        grid, cmap=cmap, vmin=0.0, vmax=vmax or np.nanmax(grid), interpolation="nearest"
-    )
-    ax.set_xticks([])
-    ax.set_yticks([])
-    ax.set_title(f"receptive fields of {np.asarray(w).shape[1]} excitatory neurons")
-    if colorbar:
-        ax.figure.colorbar(image, ax=ax, shrink=0.8, label="input weight w (dimensionless)")
-    return image
+    return tile_images(as_fields(w), columns, gap)
 
 
 def plot_theta(theta, ax=None, bins: int = 30, **kwargs):
@@ -86,9 +48,11 @@ def plot_theta(theta, ax=None, bins: int = 30, **kwargs):
 def plot_confusion(
     confusion, ax=None, class_names=None, normalise: bool = True, colorbar: bool = False
 ):
-    """Confusion matrix (rows: true class, columns: predicted; ``normalise``: each row as
-    fractions of that class's images). ``colorbar=True`` adds the scale. Returns the
-    ``AxesImage``."""
+    """Confusion matrix (rows.
+
+    True class, columns: predicted; ``normalise``: each row as fractions of that class's
+    images). ``colorbar=True`` adds the scale. Returns the ``AxesImage``.
+    """
     ax = plt.gca() if ax is None else ax
     matrix = np.asarray(confusion, dtype=float)
     if normalise:
@@ -126,8 +90,11 @@ def plot_accuracy_curve(images_seen, accuracy, ax=None, label: str | None = None
 
 
 def plot_spikes_per_image(spikes, ax=None, window: int = 100, **kwargs):
-    """Excitatory spikes per image during training, raw (grey dots) and as a moving average
-    (line), with a legend. Returns the two lines (raw, average)."""
+    """Excitatory spikes per image during training, raw and as a moving average.
+
+    Raw counts as grey dots, the average as a line, with a legend. Returns the two lines
+    (raw, average).
+    """
     ax = plt.gca() if ax is None else ax
     spikes = np.asarray(spikes, dtype=float)
     x = np.arange(1, len(spikes) + 1)
@@ -143,7 +110,9 @@ def plot_spikes_per_image(spikes, ax=None, window: int = 100, **kwargs):
 
 def plot_sweep(rows, ax=None, metric: str = "accuracy"):
     """Accuracy [%] against network size, one line per rule (mean ± sd over seeds).
-    Returns the error-bar containers by rule."""
+
+    Returns the error-bar containers by rule.
+    """
     ax = plt.gca() if ax is None else ax
     drawn = {}
     for rule in sorted({r["rule"] for r in rows}):

@@ -13,8 +13,10 @@ from snnedu.core.spikes import as_raster, population_rate_hz
 
 
 def raster_points(spikes, dt: float, t0: float = 0.0, offset: int = 0) -> np.ndarray:
-    """``(n_spikes, 2)`` array of (time [ms], neuron index) for every spike in a raster; the
-    form :meth:`~matplotlib.collections.PathCollection.set_offsets` takes (widgets use it)."""
+    """``(n_spikes, 2)`` array of (time [ms], neuron index) for every spike in a raster.
+
+    The form :meth:`~matplotlib.collections.PathCollection.set_offsets` takes (widgets use it).
+    """
     steps, neurons = np.nonzero(as_raster(spikes))
     return np.column_stack([t0 + steps * dt, neurons + offset]).astype(float)
 
@@ -75,8 +77,9 @@ def plot_raster(
 def plot_population_rate(
     spikes, dt: float, ax=None, window_ms: float | None = 5.0, t0: float = 0.0, **kwargs
 ):
-    """Population rate [Hz] over time (fraction of neurons spiking per step / dt), smoothed with
-    a centred box of ``window_ms`` [ms].
+    """Population rate [Hz] over time, smoothed with a centred box of ``window_ms`` [ms].
+
+    The rate is the fraction of neurons spiking per step, divided by dt.
 
     Returns
     -------
@@ -98,8 +101,10 @@ def plot_isi_histogram(
     max_isi_ms: float | None = None,
     **kwargs,
 ):
-    """Histogram of interspike intervals as a probability density [1/ms], optionally with the
-    exponential density ``r e^{-r t}`` of a Poisson process of rate ``rate_hz`` on top.
+    """Histogram of interspike intervals as a probability density [1/ms].
+
+    Optionally with the exponential density ``r e^{-r t}`` of a Poisson process of rate
+    ``rate_hz`` on top.
 
     Parameters
     ----------

@@ -6,10 +6,14 @@ anything.
 
 from __future__ import annotations
 
+import warnings
+
 import matplotlib.pyplot as plt
 import numpy as np
 
-__all__ = ["plot_receptive_fields", "plot_similarity", "plot_stdp_window"]
+from snnedu.plot.images import plot_field_panels
+
+__all__ = ["plot_field_panels", "plot_receptive_fields", "plot_similarity", "plot_stdp_window"]
 
 
 def plot_stdp_window(delta_t, dw, ax=None, measured=None, label: str = "analytic"):
@@ -46,40 +50,18 @@ def plot_stdp_window(delta_t, dw, ax=None, measured=None, label: str = "analytic
     return lines
 
 
-def plot_receptive_fields(
-    fields, axes=None, titles=None, cmap: str = "hot", vmax: float | None = None
-):
-    """Receptive fields (weights as images), one panel each.
+def plot_receptive_fields(fields, axes=None, titles=None, cmap: str = "hot", vmax=None):
+    """Deprecated name of :func:`snnedu.plot.images.plot_field_panels` (separate panels).
 
-    Parameters
-    ----------
-    fields : array (n, rows, cols)
-    axes : sequence of Axes, optional
-        At least ``n`` axes; default a new row of ``n`` panels.
-    titles : sequence of str, optional
-    cmap : str
-    vmax : float, optional
-        Common upper colour limit; default each field's maximum.
-
-    Returns
-    -------
-    list of AxesImage
+    :func:`snnedu.plot.images.plot_receptive_fields` draws a layer's fields as one grid.
     """
-    fields = np.asarray(fields, dtype=float)
-    if axes is None:
-        _, axes = plt.subplots(1, len(fields), figsize=(1.6 * len(fields), 1.9), squeeze=False)
-        axes = axes[0]
-    axes = list(np.ravel(axes))
-    if len(axes) < len(fields):
-        raise ValueError(f"need {len(fields)} axes for the receptive fields, got {len(axes)}.")
-    images = []
-    for k, field in enumerate(fields):
-        ax = axes[k]
-        images.append(ax.imshow(field, cmap=cmap, vmin=0.0, vmax=vmax, interpolation="nearest"))
-        ax.set_xticks([])
-        ax.set_yticks([])
-        ax.set_title(titles[k] if titles is not None else f"neuron {k}", fontsize="small")
-    return images
+    warnings.warn(
+        "snnedu.plot.stdp.plot_receptive_fields is now snnedu.plot.images.plot_field_panels "
+        "(the same panels); the old name is deprecated.",
+        DeprecationWarning,
+        stacklevel=2,
+    )
+    return plot_field_panels(fields, axes=axes, titles=titles, cmap=cmap, vmax=vmax)
 
 
 def plot_similarity(similarity, ax=None):

@@ -1,5 +1,7 @@
-"""Lecture 4 panels: Poisson trains (rate, duration → raster and ISI histogram) and the rate
-and latency codes of a digit.
+"""Lecture 4 panels.
+
+Poisson trains (rate, duration → raster and ISI histogram) and the rate and latency codes of a
+digit.
 
 In a notebook, leave a panel as the last expression of a cell::
 
@@ -8,7 +10,7 @@ In a notebook, leave a panel as the last expression of a cell::
 
 The compute halves are plain functions:
 
->>> run = poisson_response(rate_hz=20.0, duration_ms=1000.0, seed=0)
+>>> run = poisson_response(rate_hz=20.0, duration=1000.0, seed=0)
 >>> run["spikes"].shape
 (2000, 20)
 """
@@ -19,6 +21,7 @@ import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import numpy as np
 
+from snnedu.core.api import renamed_arguments
 from snnedu.core.spikes import coefficient_of_variation, interspike_intervals
 from snnedu.models.encoders import encode_latency, encode_poisson, poisson_spikes
 from snnedu.plot.spikes import plot_isi_histogram, plot_raster, raster_points
@@ -28,24 +31,28 @@ DT = 0.5
 """Time step of the panels [ms]."""
 
 
-def poisson_response(rate_hz: float, duration_ms: float, n: int = 20, seed: int = 0) -> dict:
+@renamed_arguments(duration_ms="duration")
+def poisson_response(rate_hz: float, duration: float, n: int = 20, seed: int = 0) -> dict:
     """``n`` homogeneous Poisson trains; the compute half of :func:`poisson_panel`.
 
     Returns {"spikes", "isi_ms", "cv" (NaN with fewer than two intervals)}.
     """
     rng = np.random.default_rng(seed)
-    spikes = poisson_spikes(np.full(n, float(rate_hz)), duration_ms, DT, rng)
+    spikes = poisson_spikes(np.full(n, float(rate_hz)), duration=duration, dt=DT, rng=rng)
     isi = interspike_intervals(spikes, DT)
     cv = coefficient_of_variation(isi) if isi.size >= 2 else float("nan")
     return {"spikes": spikes, "isi_ms": isi, "cv": cv}
 
 
 def poisson_panel(n: int = 20) -> Panel:
-    """Rate and duration sliders → raster of ``n`` Poisson trains and their ISI histogram with
-    the exponential density on top. ``panel.latest`` holds the :func:`poisson_response`."""
+    """Rate and duration sliders → raster of ``n`` Poisson trains and their ISI histogram.
+
+    The exponential density is drawn on top. ``panel.latest`` holds the
+    :func:`poisson_response`.
+    """
     controls = {
         "rate_hz": slider(20.0, 1.0, 100.0, 1.0, "rate [Hz]", ".0f"),
-        "duration_ms": slider(1000.0, 100.0, 5000.0, 100.0, "duration [ms]", ".0f"),
+        "duration": slider(1000.0, 100.0, 5000.0, 100.0, "duration [ms]", ".0f"),
         "seed": widgets.IntSlider(
             value=0, min=0, max=20, description="seed", continuous_update=False
         ),
@@ -56,10 +63,10 @@ def poisson_panel(n: int = 20) -> Panel:
     raster = plot_raster(start["spikes"], DT, ax=ax_r)
     latest = dict(start)
 
-    def update(rate_hz, duration_ms, seed):
-        run = poisson_response(rate_hz, duration_ms, n, seed)
+    def update(rate_hz, duration, seed):
+        run = poisson_response(rate_hz, duration, n, seed)
         raster.set_offsets(raster_points(run["spikes"], DT))
-        ax_r.set_xlim(0.0, duration_ms)
+        ax_r.set_xlim(0.0, duration)
         ax_h.clear()
         plot_isi_histogram(run["isi_ms"], ax=ax_h, rate_hz=rate_hz, max_isi_ms=5000.0 / rate_hz)
         ax_h.set_title(f"CV = {run['cv']:.2f} ({run['isi_ms'].size} intervals)")
@@ -71,19 +78,22 @@ def poisson_panel(n: int = 20) -> Panel:
     return panel
 
 
+@renamed_arguments(duration_ms="duration")
 def image_codes(
     image,
     max_rate_hz: float,
-    duration_ms: float,
+    duration: float,
     t_max_ms: float,
     brighter_first: bool,
     seed: int = 0,
 ) -> dict:
-    """Rate code (Poisson raster, counts per pixel) and latency code (spike times) of an
-    image; the compute half of :func:`image_code_panel`."""
+    """Rate code (Poisson raster, counts per pixel) and latency code (spike times) of an image.
+
+    The compute half of :func:`image_code_panel`.
+    """
     rng = np.random.default_rng(seed)
-    spikes = encode_poisson(image, duration_ms, DT, rng, max_rate_hz)
-    times = encode_latency(image, t_max_ms, DT, brighter_first)
+    spikes = encode_poisson(image, duration=duration, dt=DT, rng=rng, max_rate_hz=max_rate_hz)
+    times = encode_latency(image, t_max_ms=t_max_ms, dt=DT, brighter_first=brighter_first)
     shape = np.shape(image)
     return {
         "spikes": spikes,
@@ -94,8 +104,9 @@ def image_codes(
 
 
 def image_code_panel(images=None) -> Panel:
-    """Pick a digit, its maximal rate and the latency window → the image, its Poisson raster
-    and spike counts, and its latency map and raster.
+    """Pick a digit, its maximal rate and the latency window → the image and its two codes.
+
+    Shows the image, its Poisson raster and spike counts, and its latency map and raster.
 
     Parameters
     ----------
@@ -111,7 +122,7 @@ def image_code_panel(images=None) -> Panel:
             value=0, min=0, max=len(images) - 1, description="image", continuous_update=False
         ),
         "max_rate_hz": slider(63.75, 10.0, 200.0, 0.25, "max rate [Hz]", ".2f"),
-        "duration_ms": slider(350.0, 50.0, 1000.0, 50.0, "duration [ms]", ".0f"),
+        "duration": slider(350.0, 50.0, 1000.0, 50.0, "duration [ms]", ".0f"),
         "t_max_ms": slider(50.0, 5.0, 200.0, 5.0, "latency window [ms]", ".0f"),
         "brighter_first": widgets.Checkbox(value=True, description="brighter fires first"),
     }
@@ -145,13 +156,13 @@ def image_code_panel(images=None) -> Panel:
         ax.set_yticks([])
     latest = dict(start)
 
-    def update(index, max_rate_hz, duration_ms, t_max_ms, brighter_first):
-        run = image_codes(images[index], max_rate_hz, duration_ms, t_max_ms, brighter_first)
+    def update(index, max_rate_hz, duration, t_max_ms, brighter_first):
+        run = image_codes(images[index], max_rate_hz, duration, t_max_ms, brighter_first)
         picture.set_data(images[index])
         counts.set_data(run["counts"])
         counts.set_clim(0, max(1, int(run["counts"].max())))
         raster.set_offsets(raster_points(run["spikes"], DT))
-        axes[2].set_xlim(0.0, duration_ms)
+        axes[2].set_xlim(0.0, duration)
         latency.set_data(run["latency_image"])
         latency.set_clim(0.0, t_max_ms)
         ok = np.isfinite(run["latency_ms"])

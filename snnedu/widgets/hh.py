@@ -1,5 +1,7 @@
-"""Lecture 2 panels: a current pulse into a Hodgkin–Huxley neuron (voltage, gates and currents
-live), and a paired-pulse explorer of refractoriness.
+"""Lecture 2 panels.
+
+A current pulse into a Hodgkin–Huxley neuron (voltage, gates and currents live), and a paired-pulse
+explorer of refractoriness.
 
 In a notebook, leave the panel as the last expression of a cell::
 
@@ -49,9 +51,9 @@ def pulse_response(
     Returns {"i_ext", "result" (HHResult), "currents" (Currents), "peak" [mV]}; the compute
     half of :func:`hh_panel`.
     """
-    i_ext = pulse_train(amplitude, [T_ON], width, duration, dt)
+    i_ext = pulse_train(amplitude, [T_ON], width, duration, dt=dt)
     result = simulate_hh(i_ext, params=params, dt=dt)
-    ionic = currents(result.v, result.m, result.h, result.n, params)
+    ionic = currents(result.v, result.m, result.h, result.n, params=params)
     return {"i_ext": i_ext, "result": result, "currents": ionic, "peak": float(result.v.max())}
 
 
@@ -105,10 +107,13 @@ def paired_pulse_response(
     first_amplitude: float | None = None,
     dt: float = 0.01,
 ) -> dict:
-    """Two pulses (1 ms at 3 × threshold, then 0.5 ms of ``second_amplitude`` [µA/cm²],
-    ``interval`` ms after the first). Returns {"i_ext", "result", "second_spike" (bool)}."""
+    """Response to two pulses, and whether the second one fires.
+
+    1 ms at 3 × threshold, then 0.5 ms of ``second_amplitude`` [µA/cm²], ``interval`` ms after
+    the first. Returns {"i_ext", "result", "second_spike" (bool)}.
+    """
     if first_amplitude is None:
-        first_amplitude = 3.0 * threshold_current(params, 1.0, dt=dt)
+        first_amplitude = 3.0 * threshold_current(params=params, width=1.0, dt=dt)
     i_ext = paired_pulse_current(first_amplitude, second_amplitude, interval, dt=dt)[:, 0]
     result = simulate_hh(i_ext, params=params, dt=dt, record=("v",))
     return {"i_ext": i_ext, "result": result, "second_spike": result.spike_times.size >= 2}
@@ -119,8 +124,10 @@ def paired_pulse_panel(
     curve: RefractoryCurve | None = None,
     intervals=None,
 ) -> Panel:
-    """Paired-pulse explorer: move the interval and the second pulse's amplitude and see whether
-    a second spike comes; the right panel places your choice on the refractory curve.
+    """Paired-pulse explorer.
+
+    Move the interval and the second pulse's amplitude and see whether a second spike comes; the
+    right panel places your choice on the refractory curve.
 
     ``curve`` (a :class:`~snnedu.models.hh.RefractoryCurve` for ``params``) is computed if not
     given, on ``intervals`` [ms] (default 2–30 ms). ``panel.latest`` holds the
@@ -128,7 +135,7 @@ def paired_pulse_panel(
     """
     if curve is None:
         intervals = np.arange(2.0, 31.0, 1.0) if intervals is None else intervals
-        curve = refractory_curve(intervals, params)
+        curve = refractory_curve(intervals, params=params)
     first = curve.first_amplitude
     start = paired_pulse_response(10.0, 3 * curve.baseline, params, first)
     with plt.ioff():

@@ -1,5 +1,7 @@
-"""Lecture 5 panels: inhibition strength and range → response profile next to the stimulus;
-centre–surround size → Hermann grid response; soft → hard winner-take-all.
+"""Lecture 5 panels.
+
+Inhibition strength and range → response profile next to the stimulus; centre–surround size →
+Hermann grid response; soft → hard winner-take-all.
 
 In a notebook, leave the panel as the last expression of a cell::
 
@@ -19,6 +21,7 @@ import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import numpy as np
 
+from snnedu.core.api import renamed_arguments
 from snnedu.models.inhibition import (
     WTAParams,
     dog_response,
@@ -175,16 +178,17 @@ def hermann_panel() -> Panel:
     return panel
 
 
+@renamed_arguments(duration_ms="duration")
 def wta_counts(
-    inhibition: float, t_inh: float, n: int = 10, duration_ms: float = 500.0, seed: int = 0
+    inhibition: float, t_inh: float, n: int = 10, duration: float = 500.0, seed: int = 0
 ):
     """Input rates and spike counts of ``n`` racing neurons (input 1.5–3 kHz, fixed seed)."""
     rates = np.linspace(1500.0, 3000.0, n)
     result = simulate_wta(
         rates,
-        np.random.default_rng(seed),
-        WTAParams(inhibition=inhibition, t_inh=t_inh),
-        duration_ms=duration_ms,
+        rng=np.random.default_rng(seed),
+        params=WTAParams(inhibition=inhibition, t_inh=t_inh),
+        duration=duration,
     )
     return rates, result
 

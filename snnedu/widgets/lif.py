@@ -17,6 +17,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
+from snnedu.core.api import renamed_arguments
 from snnedu.core.spikes import firing_rate_hz
 from snnedu.models.lif import LIFParams, adaptive_lif_rate_hz, lif_rate_hz, simulate_lif
 from snnedu.plot.lif import plot_fi_curve, plot_voltage_threshold, spike_segments
@@ -26,13 +27,14 @@ CURRENTS = np.linspace(0.0, 1000.0, 101)
 """Currents of the f–I curves in the panel [pA]."""
 
 
+@renamed_arguments(duration_ms="duration")
 def lif_response(
     i_ext: float,
     tau_m: float,
     theta_plus: float,
     tau_theta: float,
     t_ref: float,
-    duration_ms: float = 300.0,
+    duration: float = 300.0,
     dt: float = 0.1,
     params: LIFParams | None = None,
 ) -> dict:
@@ -43,19 +45,22 @@ def lif_response(
     """
     base = LIFParams() if params is None else params
     p = base._replace(tau_m=tau_m, theta_plus=theta_plus, tau_theta=tau_theta, t_ref=t_ref)
-    result = simulate_lif(float(i_ext), p, dt, duration_ms)
+    result = simulate_lif(float(i_ext), params=p, dt=dt, duration=duration, raster=True)
     return {
         "params": p,
         "result": result,
         "rate_hz": float(firing_rate_hz(result.spikes[result.spikes.shape[0] // 2 :], dt)[0]),
-        "fi_plain": lif_rate_hz(CURRENTS, p),
-        "fi_adaptive": adaptive_lif_rate_hz(CURRENTS, p),
+        "fi_plain": lif_rate_hz(CURRENTS, params=p),
+        "fi_adaptive": adaptive_lif_rate_hz(CURRENTS, params=p),
     }
 
 
-def lif_panel(duration_ms: float = 300.0) -> Panel:
-    """Sliders for the current and the neuron's time constants → v(t) with the adaptive
-    threshold, and the analytic f–I curves with the simulated rate marked.
+@renamed_arguments(duration_ms="duration")
+def lif_panel(duration: float = 300.0) -> Panel:
+    """Sliders for the current and the neuron's time constants → v(t) and the f–I curves.
+
+    v(t) is drawn with the adaptive threshold, the analytic f–I curves with the simulated rate
+    marked.
 
     ``panel.latest`` holds the :func:`lif_response` shown.
     """
@@ -66,7 +71,7 @@ def lif_panel(duration_ms: float = 300.0) -> Panel:
         "tau_theta": slider(100.0, 5.0, 500.0, 5.0, "τ_θ [ms]", ".0f"),
         "t_ref": slider(2.0, 0.0, 20.0, 0.5, "refractory t_ref [ms]", ".1f"),
     }
-    start = lif_response(**{k: c.value for k, c in controls.items()}, duration_ms=duration_ms)
+    start = lif_response(**{k: c.value for k, c in controls.items()}, duration=duration)
     with plt.ioff():
         figure, (ax_v, ax_f) = plt.subplots(
             1, 2, figsize=(10, 3.8), layout="constrained", gridspec_kw={"width_ratios": [1.6, 1]}
@@ -85,7 +90,7 @@ def lif_panel(duration_ms: float = 300.0) -> Panel:
     latest = dict(start)
 
     def update(i_ext, tau_m, theta_plus, tau_theta, t_ref):
-        run = lif_response(i_ext, tau_m, theta_plus, tau_theta, t_ref, duration_ms)
+        run = lif_response(i_ext, tau_m, theta_plus, tau_theta, t_ref, duration)
         r = run["result"]
         trace["v"].set_data(r.t, r.v[:, 0])
         trace["v_th"].set_data(r.t, r.v_th[:, 0])
@@ -98,7 +103,7 @@ def lif_panel(duration_ms: float = 300.0) -> Panel:
         adaptive.set_ydata(run["fi_adaptive"])
         marker.set_data([i_ext], [run["rate_hz"]])
         ax_f.set_ylim(0.0, 1.05 * max(float(run["fi_plain"].max()), run["rate_hz"], 1.0))
-        ax_v.set_title(f"rate {run['rate_hz']:.1f} Hz (last {duration_ms / 2:g} ms)")
+        ax_v.set_title(f"rate {run['rate_hz']:.1f} Hz (last {duration / 2:g} ms)")
         latest.clear()
         latest.update(run)
 

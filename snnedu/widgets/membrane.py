@@ -18,6 +18,7 @@ from __future__ import annotations
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
 
+from snnedu.core.api import renamed_arguments
 from snnedu.models.membrane import (
     DEFAULT_DRIFT_DIFFUSION,
     DEFAULT_PUMP_LEAK,
@@ -100,8 +101,10 @@ def nernst_panel(concentrations: IonConcentrations = LECTURE_CONCENTRATIONS) -> 
 
 
 def pump_panel(concentrations: IonConcentrations = LECTURE_CONCENTRATIONS) -> Panel:
-    """The Na⁺/K⁺ pump over time: scale the pump (0 = blocked) and the Na⁺ leak, watch
-    [Na⁺]_i, [K⁺]_i and V drift from the lecture's resting state over tens of minutes.
+    """The Na⁺/K⁺ pump over time.
+
+    Scale the pump (0 = blocked) and the Na⁺ leak, watch [Na⁺]_i, [K⁺]_i and V drift from the
+    lecture's resting state over tens of minutes.
 
     ``panel.latest["result"]`` is the :class:`~snnedu.models.membrane.PumpLeakResult` shown.
     """
@@ -147,12 +150,17 @@ def _pump_run(concentrations, pump_scale, p_na_ratio, minutes):
         i_pump_max=DEFAULT_PUMP_LEAK.i_pump_max * pump_scale,
         p_na=DEFAULT_PUMP_LEAK.p_k * p_na_ratio,
     )
-    return simulate_pump_leak(minutes * 60.0, concentrations, params, n_samples=200)
+    return simulate_pump_leak(
+        duration=minutes * 60.0, concentrations=concentrations, params=params, n_samples=200
+    )
 
 
-def drift_diffusion_panel(t_end: float = 300.0, dx: float = 0.5) -> Panel:
-    """Drift–diffusion across a membrane: choose the concentrations, see the potential build up
-    to the Nernst potential (a run of ``t_end`` ns on a grid of ``dx`` nm per change).
+@renamed_arguments(old_order=("duration", "dx"), t_end="duration")
+def drift_diffusion_panel(duration: float = 300.0, dx: float = 0.5) -> Panel:
+    """Drift–diffusion across a membrane.
+
+    Choose the concentrations, see the potential build up to the Nernst potential (a run of
+    ``duration`` ns on a grid of ``dx`` nm per change).
 
     ``panel.latest["result"]`` is the :class:`~snnedu.models.membrane.DriftDiffusionResult`
     shown.
@@ -163,7 +171,7 @@ def drift_diffusion_panel(t_end: float = 300.0, dx: float = 0.5) -> Panel:
         "c_out": _log_slider(p.c_out, "cation out [mM]"),
         "temperature_c": slider(p.temperature_c, 0.0, 45.0, 0.5, "T [°C]", ".1f"),
     }
-    run = simulate_drift_diffusion(p, t_end=t_end, dx=dx, n_frames=2)
+    run = simulate_drift_diffusion(params=p, duration=duration, dx=dx, n_frames=2)
     with plt.ioff():
         figure, axes = plt.subplots(1, 3, figsize=(13, 3.5), layout="constrained")
     lines = plot_drift_diffusion_timecourse(
@@ -173,7 +181,7 @@ def drift_diffusion_panel(t_end: float = 300.0, dx: float = 0.5) -> Panel:
 
     def update(c_in, c_out, temperature_c):
         params = p._replace(c_in=c_in, c_out=c_out, temperature_c=temperature_c)
-        new = simulate_drift_diffusion(params, t_end=t_end, dx=dx, n_frames=2)
+        new = simulate_drift_diffusion(params=params, duration=duration, dx=dx, n_frames=2)
         lines["v"].set_ydata(new.v)
         lines["nernst"].set_ydata([_nernst_of(new)] * 2)
         for name in ("j_diffusion", "j_drift", "j_total"):

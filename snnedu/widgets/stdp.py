@@ -1,5 +1,7 @@
-"""Lecture 6 panels: STDP window parameters → window plot (analytic and measured), and
-learning rate / inhibition → receptive fields after training on oriented bars.
+"""Lecture 6 panels.
+
+STDP window parameters → window plot (analytic and measured), and learning rate / inhibition →
+receptive fields after training on oriented bars.
 
 In a notebook, leave the panel as the last expression of a cell::
 
@@ -15,7 +17,8 @@ import numpy as np
 from snnedu.models.stdp import PairSTDPParams, measure_stdp_window, stdp_params, stdp_window
 from snnedu.models.stimuli import bar_prototypes, noisy_samples
 from snnedu.networks.prototypes import PrototypeParams, match_prototypes, train_prototypes
-from snnedu.plot.stdp import plot_receptive_fields, plot_stdp_window
+from snnedu.plot.images import plot_field_panels
+from snnedu.plot.stdp import plot_stdp_window
 from snnedu.widgets.panel import Panel, slider
 
 __all__ = ["prototype_learning_panel", "prototype_run", "stdp_window_panel"]
@@ -25,8 +28,9 @@ DELTA_T = np.linspace(-100.0, 100.0, 401)
 
 
 def stdp_window_panel() -> Panel:
-    """Time constants, amplitudes, weight dependence μ and the weight w → the STDP window;
-    dots are measured from simulated spike pairs with the online trace rule.
+    """Time constants, amplitudes, weight dependence μ and the weight w → the STDP window.
+
+    Dots are measured from simulated spike pairs with the online trace rule.
 
     ``panel.line`` is the analytic curve, ``panel.dots`` the measured points.
     """
@@ -44,9 +48,9 @@ def stdp_window_panel() -> Panel:
         figure, ax = plt.subplots(figsize=(7, 4), layout="constrained")
     line, dots = plot_stdp_window(
         DELTA_T,
-        stdp_window(DELTA_T, 0.5, params),
+        stdp_window(DELTA_T, w=0.5, params=params),
         ax=ax,
-        measured=measure_stdp_window(sample, 0.5, params),
+        measured=measure_stdp_window(sample, w=0.5, params=params),
     )
     ax.set_ylim(-0.021, 0.021)
 
@@ -54,8 +58,8 @@ def stdp_window_panel() -> Panel:
         p = PairSTDPParams(
             tau_pre=tau_pre, tau_post=tau_post, eta_pre=eta_pre, eta_post=eta_post, mu=mu
         )
-        line.set_ydata(stdp_window(DELTA_T, w, p))
-        measured = measure_stdp_window(sample, w, p)
+        line.set_ydata(stdp_window(DELTA_T, w=w, params=p))
+        measured = measure_stdp_window(sample, w=w, params=p)
         dots.set_data(measured.delta_t, measured.dw)
 
     panel = Panel(figure, controls, update)
@@ -80,8 +84,8 @@ def prototype_run(
     result = train_prototypes(
         data.images,
         n_bars,
-        rng,
-        PrototypeParams(inhibition=inhibition),
+        rng=rng,
+        params=PrototypeParams(inhibition=inhibition),
         rule=rule,
         stdp=stdp_params(rule, eta_post=eta_post),
     )
@@ -100,7 +104,7 @@ def prototype_learning_panel(n_samples: int = 300, seed: int = 0) -> Panel:
     result, _, _ = prototype_run(0.05, 1.0, n_samples, seed)
     with plt.ioff():
         figure, axes = plt.subplots(1, 4, figsize=(8, 2.6), layout="constrained")
-    images = plot_receptive_fields(result.receptive_fields, axes=axes)
+    images = plot_field_panels(result.receptive_fields, axes=axes)
 
     def update(eta_post, inhibition):
         result, match, _ = prototype_run(eta_post, inhibition, n_samples, seed)
