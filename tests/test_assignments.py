@@ -75,8 +75,8 @@ def ionic_current(v, m, h, n, params):
     return sum(hh.currents(v, m, h, n, params=params))
 """,
         "threshold": """
-def pulse_threshold(params, width_ms):
-    return hh.threshold_current(params=params, width=width_ms)
+def pulse_threshold(params, width):
+    return hh.threshold_current(params=params, width=width)
 """,
     },
     "a03_integrate_and_fire": {
