@@ -34,7 +34,9 @@ def action_potential(path: Path) -> None:
     i_ext = hh.pulse_train(15.0, [2.0], 1.0, duration=20.0)
     run = hh.simulate_hh(i_ext, params=params)
     fig, axes = plt.subplots(3, 1, sharex=True, figsize=(6, 5.5), layout="constrained")
-    plot_action_potential(run, hh.currents(run.v, run.m, run.h, run.n, params), i_ext, axes=axes)
+    plot_action_potential(
+        run, hh.currents(run.v, run.m, run.h, run.n, params=params), i_ext, axes=axes
+    )
     axes[0].set_title("Hodgkin–Huxley action potential: voltage, gates, currents")
     fig.savefig(path, dpi=DPI)
     plt.close(fig)

@@ -68,15 +68,15 @@ def pump_shift_mv(conc, p_k, p_na, r=1.5):
     "a02_hodgkin_huxley": {
         "gates_at_rest": """
 def gates_at(v, params):
-    return tuple(hh.x0(v, params))
+    return tuple(hh.x0(v, params=params))
 """,
         "ionic_current": """
 def ionic_current(v, m, h, n, params):
-    return sum(hh.currents(v, m, h, n, params))
+    return sum(hh.currents(v, m, h, n, params=params))
 """,
         "threshold": """
-def pulse_threshold(params, width_ms):
-    return hh.threshold_current(params, duration=width_ms)
+def pulse_threshold(params, width):
+    return hh.threshold_current(params=params, width=width)
 """,
     },
     "a03_integrate_and_fire": {
@@ -97,8 +97,8 @@ def adapted_rate(i_ext_pa, params):
     },
     "a04_poisson": {
         "poisson_train": """
-def poisson_train(rate_hz, duration_ms, dt, rng):
-    return encoders.poisson_spikes(rate_hz, duration_ms, dt, rng)
+def poisson_train(rate_hz, *, duration, dt, rng):
+    return encoders.poisson_spikes(rate_hz, duration=duration, dt=dt, rng=rng)
 """,
         "isi_cv": """
 def isi_cv(spike_train, dt):
@@ -158,7 +158,7 @@ def energy_budget(input_spikes, exc_spikes, inh_spikes, n, e_spike_pj, e_event_p
                   images_per_s):
     budget = energy.SpikeBudget(input_spikes=input_spikes, exc_spikes=exc_spikes,
                                 inh_spikes=inh_spikes, n=n)
-    estimate = energy.energy_per_image(budget, energy.EnergyParams(
+    estimate = energy.energy_per_image(budget, params=energy.EnergyParams(
         e_spike_pj=e_spike_pj, e_event_pj=e_event_pj, gpu_power_w=gpu_power_w,
         images_per_s=images_per_s))
     return estimate.synaptic_events, estimate.energy_j, estimate.ratio

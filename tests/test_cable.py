@@ -15,15 +15,15 @@ def test_length_constant_is_the_square_root_of_r_m_over_r_i():
     d_cm = 100e-4
     r_m = 1e4 / (math.pi * d_cm)  # Ω·cm
     r_i = 4 * 50.0 / (math.pi * d_cm**2)  # Ω/cm
-    assert cable.length_constant_mm(p, g_l=g_l) == pytest.approx(
+    assert cable.length_constant_mm(params=p, g_l=g_l) == pytest.approx(
         10.0 * math.sqrt(r_m / r_i), rel=1e-12
     )
 
 
 def test_passive_compartments_decay_like_the_sealed_cable_solution():
     p = cable.AxonParams(length_mm=60.0, dx_mm=0.2)
-    x, v = cable.passive_profile(p, g_l=0.3)
-    lam, length = cable.length_constant_mm(p, g_l=0.3), p.length_mm
+    x, v = cable.passive_profile(params=p, g_l=0.3)
+    lam, length = cable.length_constant_mm(params=p, g_l=0.3), p.length_mm
     analytic = np.cosh((length - x) / lam) / np.cosh(length / lam)
     np.testing.assert_allclose(v, analytic / analytic[0], atol=2e-4)
     # one length constant in, the depolarisation has fallen to about 1/e (sealed end far away)
@@ -72,6 +72,7 @@ def test_a_weak_pulse_stays_local_and_a_cold_axon_is_slower():
         ({"params": cable.AxonParams(length_mm=1.0, dx_mm=0.5)}, "too coarse"),
         ({"dt": 0.2}, "dt"),
         ({"current_ua": 0.0}, "current_ua"),
+        ({"hh_params": (1.0, 120.0, 36.0, 0.3, 50.0, -77.0, -54.4, 1.0, 1)}, "HHParams"),
     ],
 )
 def test_bad_input_is_refused_with_a_clear_message(kwargs, match):
@@ -80,9 +81,9 @@ def test_bad_input_is_refused_with_a_clear_message(kwargs, match):
 
 
 def test_params_default_to_the_squid_axon_and_must_be_axon_params():
-    assert cable.axial_conductance() == cable.axial_conductance(cable.SQUID_AXON)
+    assert cable.axial_conductance() == cable.axial_conductance(params=cable.SQUID_AXON)
     with pytest.raises(ValueError, match="AxonParams"):
-        cable.length_constant_mm((476.0, 35.4, 40.0, 0.25))
+        cable.length_constant_mm(params=(476.0, 35.4, 40.0, 0.25))
 
 
 def test_velocity_without_a_spike_says_what_to_do():
@@ -102,9 +103,9 @@ def test_plots_draw_what_the_model_computed_and_return_their_artists():
     from snnedu.plot.cable import plot_passive_profile, plot_propagation
 
     p = cable.AxonParams(length_mm=10.0, dx_mm=0.5)
-    x, profile = cable.passive_profile(p)
+    x, profile = cable.passive_profile(params=p)
     fig, ax = plt.subplots()
-    drawn = plot_passive_profile(x, profile, cable.length_constant_mm(p), ax=ax)
+    drawn = plot_passive_profile(x, profile, cable.length_constant_mm(params=p), ax=ax)
     np.testing.assert_array_equal(drawn["profile"].get_ydata(), profile)
     assert drawn["exponential"].get_ydata()[0] == pytest.approx(1.0)
     run = cable.simulate_axon(params=p, duration=2.0)

@@ -64,6 +64,12 @@ def _resolve(target) -> tuple[str, str, Callable]:
             f"{module_name}.{name} is not {target!r} (patched already?); pass the function "
             "itself as the module holds it"
         )
+    # name it as students reach it: hh.x0, not hh.model.x0, when a package re-exports it
+    while "." in module_name:
+        parent = sys.modules.get(module_name.rpartition(".")[0])
+        if parent is None or getattr(parent, name, None) is not target:
+            break
+        module_name = parent.__name__
     return module_name, name, target
 
 

@@ -51,7 +51,7 @@ from typing import NamedTuple
 import numpy as np
 
 from snnedu.core.jit import jit
-from snnedu.core.validation import require_positive
+from snnedu.core.validation import as_float_params, require_positive
 from snnedu.models import hh
 
 __all__ = [
@@ -107,10 +107,10 @@ def _checked(params: AxonParams | None) -> AxonParams:
     return AxonParams(*(float(value) for value in params))
 
 
-def axial_conductance(params: AxonParams | None = None) -> float:
+def axial_conductance(*, params: AxonParams | None = None) -> float:
     """Coupling between neighbouring compartments, g_a = d / (4 R_i dx²) [mS/cm² of membrane].
 
-    >>> round(axial_conductance(AxonParams(dx_mm=0.5)), 1)
+    >>> round(axial_conductance(params=AxonParams(dx_mm=0.5)), 1)
     134.5
     """
     p = _checked(params)
@@ -118,7 +118,7 @@ def axial_conductance(params: AxonParams | None = None) -> float:
     return 1e3 * d_cm / (4.0 * p.r_i * dx_cm**2)
 
 
-def length_constant_mm(params: AxonParams | None = None, *, g_l: float = 0.3) -> float:
+def length_constant_mm(*, params: AxonParams | None = None, g_l: float = 0.3) -> float:
     """Length constant λ = sqrt(R_m d / (4 R_i)) [mm] of the passive cable, R_m = 1/g_L.
 
     ``g_l`` is the leak conductance [mS/cm²].
@@ -132,9 +132,10 @@ def _n_compartments(p: AxonParams) -> int:
     return round(p.length_mm / p.dx_mm)
 
 
-def passive_profile(params: AxonParams | None = None, *, g_l: float = 0.3):
-    """Steady-state depolarisation along a passive, sealed cable with current injected into its
-    first compartment, relative to the first compartment's: ``(x [mm], v / v[0])``.
+def passive_profile(*, params: AxonParams | None = None, g_l: float = 0.3):
+    """Steady-state depolarisation along a passive, sealed cable, relative to its first compartment.
+
+    Current is injected into the first compartment; returns ``(x [mm], v / v[0])``.
 
     Solved on the compartments (a linear system), not from the formula, so it can be compared
     with :math:`\\cosh((L - x)/\\lambda) / \\cosh(L/\\lambda)`.
@@ -142,7 +143,7 @@ def passive_profile(params: AxonParams | None = None, *, g_l: float = 0.3):
     p = _checked(params)
     g_l = require_positive("g_l", g_l, "mS/cm²")
     n = _n_compartments(p)
-    g_a = axial_conductance(p)
+    g_a = axial_conductance(params=p)
     a = np.zeros((n, n))
     for i in range(n):
         a[i, i] = g_l
@@ -161,6 +162,12 @@ def _axon_kernel(
     v, m, h, n, g_a, kinetics, phi, c_m, g_na, g_k, g_l, e_na, e_k, e_l,
     amplitude, t_on, t_off, dt, n_steps, record_every, v_out, arrival,
 ):  # fmt: skip
+    """Advance the axon ``n_steps`` steps in place.
+
+    Each step: the gates exactly for v frozen, then v with implicit Euler on the tridiagonal
+    cable. Writes v every ``record_every`` steps into ``v_out`` and each compartment's first
+    upward crossing of 0 mV [ms] into ``arrival``.
+    """
     size = v.size
     diag = np.empty(size)
     rhs = np.empty(size)
@@ -172,7 +179,7 @@ def _axon_kernel(
             v_out[step // record_every, :] = v
         stim = amplitude if (t >= t_on and t < t_off) else 0.0
         for i in range(size):
-            am, bm, ah, bh, an, bn = hh._rates(v[i], kinetics, phi)
+            am, bm, ah, bh, an, bn = hh.gate_rates(v[i], kinetics, phi)
             m[i] = am / (am + bm) + (m[i] - am / (am + bm)) * math.exp(-dt * (am + bm))
             h[i] = ah / (ah + bh) + (h[i] - ah / (ah + bh)) * math.exp(-dt * (ah + bh))
             n[i] = an / (an + bn) + (n[i] - an / (an + bn)) * math.exp(-dt * (an + bn))
@@ -227,7 +234,9 @@ def simulate_axon(
     """
     p = _checked(params)
     hp = hh.HHParams.squid_1952(18.5) if hh_params is None else hh_params
-    hp = hh.HHParams(*(float(value) for value in hp))
+    if not isinstance(hp, hh.HHParams):
+        raise ValueError(f"hh_params must be an hh.HHParams, got {type(hp).__name__}.")
+    hp = as_float_params(hp)
     duration = require_positive("duration", duration, "ms")
     dt = require_positive("dt", dt, "ms")
     if dt > 0.05:
@@ -244,7 +253,7 @@ def simulate_axon(
     v_out = np.empty(((n_steps - 1) // record_every + 1, size))
     arrival = np.full(size, np.nan)
     _axon_kernel(
-        v, m, h, n, axial_conductance(p), hp.kinetics, hp.phi, hp.c_m, hp.g_na, hp.g_k,
+        v, m, h, n, axial_conductance(params=p), hp.kinetics, hp.phi, hp.c_m, hp.g_na, hp.g_k,
         hp.g_l, hp.e_na, hp.e_k, hp.e_l, amplitude, 0.5, 0.5 + require_positive("width", width), dt,
         n_steps, record_every, v_out, arrival,
     )  # fmt: skip
@@ -253,8 +262,11 @@ def simulate_axon(
 
 
 def conduction_velocity(result: AxonResult, *, start_mm: float, stop_mm: float) -> float:
-    """Speed of the spike [m/s] from a straight-line fit of arrival time against position
-    between ``start_mm`` and ``stop_mm`` (keep away from the stimulated and the sealed end)."""
+    """Speed of the spike [m/s] from a straight-line fit of arrival time against position.
+
+    The fit uses the compartments between ``start_mm`` and ``stop_mm`` (keep away from the
+    stimulated and the sealed end).
+    """
     inside = (result.x >= start_mm) & (result.x <= stop_mm)
     if np.count_nonzero(inside) < 2 or np.any(np.isnan(result.arrival[inside])):
         raise ValueError(

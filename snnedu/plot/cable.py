@@ -15,10 +15,10 @@ def _axis(ax):
 
 
 def plot_passive_profile(x, profile, length_constant_mm: float, ax=None):
-    """A passive cable's steady-state depolarisation (relative to the injection site) against
-    distance [mm], with :math:`e^{-x/\\lambda}` and a line at one λ.
+    """Plot a passive cable's steady-state depolarisation against distance [mm].
 
-    Returns {"profile": Line2D, "exponential": Line2D, "lambda": Line2D}.
+    The depolarisation is relative to the injection site; drawn with :math:`e^{-x/\\lambda}`
+    and a line at one λ. Returns {"profile": Line2D, "exponential": Line2D, "lambda": Line2D}.
     """
     ax = _axis(ax)
     x = np.asarray(x, dtype=float)
@@ -34,8 +34,11 @@ def plot_passive_profile(x, profile, length_constant_mm: float, ax=None):
 
 
 def plot_propagation(result, positions_mm, axes=None):
-    """The spike of an :class:`~snnedu.models.cable.AxonResult` at a few positions (left) and
-    its arrival time along the axon (right). Returns {"traces": [Line2D], "arrival": Line2D}."""
+    """Plot the spike of an axon at a few positions (left) and its arrival time along it (right).
+
+    ``result`` is an :class:`~snnedu.models.cable.AxonResult`. Returns
+    {"traces": [Line2D], "arrival": Line2D}.
+    """
     if axes is None:
         _, axes = plt.subplots(1, 2, figsize=(11, 3.4), layout="constrained")
     traces = []

@@ -7,7 +7,6 @@ from functools import cache
 
 import numpy as np
 
-from snnedu.core.spikes import firing_rate_hz
 from snnedu.exercises.checking import (
     explain_prompt,
     function_check,
@@ -48,7 +47,7 @@ value_check(
 
 value_check(
     "coding.poisson_cv",
-    expected=lambda: encoders.poisson_isi_cv(CV_RATE_HZ, CV_DT),
+    expected=lambda: encoders.poisson_isi_cv(CV_RATE_HZ, dt=CV_DT),
     hint="CV = std(ISI) / mean(ISI), with the ISIs of every train pooled (np.std, np.mean). On "
     "a grid of step dt a train fires in each step with probability p = rate · dt: the ISIs "
     "are geometric, not exponential, and no interval is shorter than one step.",
@@ -57,7 +56,7 @@ value_check(
 
 
 def _latency(pixel, t_max_ms):
-    return encoders.encode_latency(np.atleast_1d(pixel), t_max_ms, dt=1e-9)[0]
+    return encoders.encode_latency(np.atleast_1d(pixel), t_max_ms=t_max_ms, dt=1e-9)[0]
 
 
 function_check(
@@ -86,9 +85,12 @@ def ei_rate_factor() -> float:
     rates = []
     for w_ie in (6.0, 0.0):
         net = synapses.simulate_ei_network(
-            np.random.default_rng(7), synapses.EIParams(w_ie=w_ie), duration_ms=500.0, dt=0.1
+            rng=np.random.default_rng(7),
+            params=synapses.EIParams(w_ie=w_ie),
+            duration=500.0,
+            dt=0.1,
         )
-        rates.append(float(firing_rate_hz(net.exc_spikes, 0.1).mean()))
+        rates.append(float(net.exc.counts.mean()) / (net.exc.n_steps * net.exc.dt) * 1000.0)
     return rates[1] / rates[0]
 
 

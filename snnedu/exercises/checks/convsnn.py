@@ -93,7 +93,7 @@ PHONE_POWER_W = 1.0
 
 def _phone_classifications() -> float:
     energy = energy_per_image(
-        SpikeBudget(0.0, float(LECTURE_SPIKES), 0.0, 100), EnergyParams(count_input=0.0)
+        SpikeBudget(0.0, float(LECTURE_SPIKES), 0.0, 100), params=EnergyParams(count_input=False)
     ).energy_j
     return PHONE_POWER_W / energy
 

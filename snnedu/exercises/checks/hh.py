@@ -21,12 +21,12 @@ RHEOBASE_STEP_MS = 500.0
 @cache
 def squid_refractory_curve() -> hh.RefractoryCurve:
     """The squid axon's paired-pulse curve on :data:`REFRACTORY_INTERVALS` (computed once)."""
-    return hh.refractory_curve(REFRACTORY_INTERVALS, hh.HHParams.squid_1952())
+    return hh.refractory_curve(REFRACTORY_INTERVALS, params=hh.HHParams.squid_1952())
 
 
 value_check(
     "hh.resting_potential",
-    expected=lambda: hh.resting_potential(hh.HHParams()),
+    expected=lambda: hh.resting_potential(params=hh.HHParams()),
     hint="Simulate without input for a few hundred ms and read v at the end, or find where the "
     "total steady-state current is zero. It is not E_L = −65 mV: Na⁺ and K⁺ channels are not "
     "completely shut at rest.",
@@ -36,7 +36,7 @@ value_check(
 
 function_check(
     "hh.m_inf",
-    lambda v: hh.x0(v, hh.HHParams()).m,
+    lambda v: hh.x0(v, params=hh.HHParams()).m,
     cases=[(-80.0,), (-63.0,), (-50.0,), (-20.0,), (0.0,), (30.0,)],
     hint="m₀(v) = α_m / (α_m + β_m) with α_m = 0.182 (v + 35) / (1 − exp(−(v + 35)/9)) and "
     "β_m = −0.124 (v + 35) / (1 − exp((v + 35)/9)); mind the sign inside each exp.",
@@ -45,7 +45,7 @@ function_check(
 
 value_check(
     "hh.pulse_threshold",
-    expected=lambda: hh.threshold_current(hh.HHParams(), duration=1.0),
+    expected=lambda: hh.threshold_current(params=hh.HHParams(), width=1.0),
     hint="Bisection: start from an amplitude that fails (0) and one that fires (say 20 µA/cm²); "
     "test the middle, keep the half that still brackets the threshold, stop when the bracket "
     "is 1 % wide. Watch up to 100 ms after the pulse: near threshold the spike comes late.",
@@ -55,7 +55,7 @@ value_check(
 
 value_check(
     "hh.rheobase",
-    expected=lambda: hh.rheobase(hh.HHParams(), RHEOBASE_STEP_MS),
+    expected=lambda: hh.rheobase(params=hh.HHParams(), duration=RHEOBASE_STEP_MS),
     hint=f"Same bisection as for the pulse, but the current now stays on for "
     f"{RHEOBASE_STEP_MS:g} ms and any spike during the step counts. The answer is well below "
     "1 µA/cm²: a long step needs far less current than a 1 ms pulse.",

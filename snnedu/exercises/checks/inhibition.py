@@ -77,9 +77,9 @@ def _single_winner() -> float:
     rng = np.random.default_rng(0)
     result = inhibition.simulate_wta(
         np.linspace(2000.0, 3000.0, 10),
-        rng,
-        inhibition.WTAParams(inhibition=1.0, t_inh=300.0),
-        duration_ms=300.0,
+        rng=rng,
+        params=inhibition.WTAParams(inhibition=1.0, t_inh=300.0),
+        duration=300.0,
     )
     return float(np.count_nonzero(result.counts))
 
@@ -101,9 +101,9 @@ def short_window_winners(n_seeds: int = 20) -> float:
         np.count_nonzero(
             inhibition.simulate_wta(
                 np.linspace(2000.0, 3000.0, 10),
-                np.random.default_rng(seed),
-                inhibition.WTAParams(inhibition=1.0, t_inh=20.0),
-                duration_ms=300.0,
+                rng=np.random.default_rng(seed),
+                params=inhibition.WTAParams(inhibition=1.0, t_inh=20.0),
+                duration=300.0,
             ).counts
         )
         for seed in range(n_seeds)

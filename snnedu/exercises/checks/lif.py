@@ -24,7 +24,7 @@ MATCHED_STEP_UA = 1.5
 
 value_check(
     "lif.rheobase",
-    expected=lambda: lif.rheobase_pa(lif.LIFParams()),
+    expected=lambda: lif.rheobase_pa(params=lif.LIFParams()),
     hint="At the rheobase the steady state v_rest + R·i just reaches v_th. Mind the units: "
     "R in MΩ times i in pA gives µV, divide by 1000 for mV.",
     rtol=1e-3,
@@ -33,7 +33,7 @@ value_check(
 
 function_check(
     "lif.fi_curve",
-    lambda i_ext: lif.lif_rate_hz(i_ext, lif.LIFParams()),
+    lambda i_ext: lif.lif_rate_hz(i_ext, params=lif.LIFParams()),
     cases=[(100.0,), (250.0,), (300.0,), (500.0,), (1000.0,), (5000.0,)],
     hint="Solve v(t) = v_∞ + (v_reset − v_∞) e^{−t/τ_m} for the time to reach v_th, add t_ref, "
     "and invert (ms → Hz: 1000 / T). Below the rheobase the rate is 0.",
@@ -42,7 +42,7 @@ function_check(
 
 value_check(
     "lif.max_rate",
-    expected=lambda: float(lif.lif_rate_hz(1e12, lif.LIFParams(t_ref=MAX_RATE_T_REF_MS))),
+    expected=lambda: float(lif.lif_rate_hz(1e12, params=lif.LIFParams(t_ref=MAX_RATE_T_REF_MS))),
     hint="For a huge current the neuron reaches threshold at once after every refractory "
     "period: what is left of the period? (A period in ms gives a rate in Hz as 1000 / period.)",
     rtol=1e-3,
@@ -51,7 +51,7 @@ value_check(
 
 value_check(
     "lif.adapted_rate",
-    expected=lambda: float(lif.adaptive_lif_rate_hz(ADAPTATION_CURRENT_PA, lif.ADAPTIVE)),
+    expected=lambda: float(lif.adaptive_lif_rate_hz(ADAPTATION_CURRENT_PA, params=lif.ADAPTIVE)),
     hint="Simulate lif.ADAPTIVE at 500 pA for a few seconds and count spikes in the last "
     "second only: the first hundreds of ms are the adaptation transient.",
     rtol=0.03,
@@ -65,7 +65,7 @@ def matched_lif_rate() -> float:
     params = hh.HHParams()
     rheobase = hh.rheobase(params=params, duration=300.0, rtol=1e-2)
     matched, pa_per_ua = lif.lif_params_like_hh(
-        rheobase, hh.resting_potential(params=params), params.c_m, params.g_l
+        rheobase, hh.resting_potential(params=params), c_m=params.c_m, g_l=params.g_l
     )
     return float(lif.lif_rate_hz(MATCHED_STEP_UA * pa_per_ua, params=matched))
 

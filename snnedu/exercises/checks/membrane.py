@@ -116,7 +116,7 @@ value_check(
 def pump_blocked_potential(minutes: float = 30.0) -> float:
     """Membrane potential [mV] of ``PumpLeakParams()``'s cell after ``minutes`` without pump."""
     blocked = membrane.PumpLeakParams()._replace(i_pump_max=0.0)
-    return float(membrane.simulate_pump_leak(minutes * 60.0, params=blocked).v[-1])
+    return float(membrane.simulate_pump_leak(duration=minutes * 60.0, params=blocked).v[-1])
 
 
 prediction_task(

@@ -49,7 +49,9 @@ value_check(
 value_check(
     "mnist.energy_pj",
     expected=lambda: (
-        energy_per_image(SpikeBudget(0.0, 17.0, 0.0, 100), EnergyParams(count_input=0.0)).energy_j
+        energy_per_image(
+            SpikeBudget(0.0, 17.0, 0.0, 100), params=EnergyParams(count_input=False)
+        ).energy_j
         * 1e12
     ),
     hint="Energy = spikes × energy per spike (1 pJ).",

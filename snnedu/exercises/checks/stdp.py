@@ -58,7 +58,7 @@ def prototypes_learned_without_inhibition(seed: int = 0, n_samples: int = 300) -
     rng = np.random.default_rng(seed)
     prototypes = bar_prototypes(4)
     data = noisy_samples(prototypes, n_samples, 0.1, rng)
-    result = train_prototypes(data.images, 4, rng, PrototypeParams(inhibition=0.0))
+    result = train_prototypes(data.images, 4, rng=rng, params=PrototypeParams(inhibition=0.0))
     match = match_prototypes(result.receptive_fields, prototypes)
     return int(np.unique(np.argmax(match.similarity, axis=1)).size)
 

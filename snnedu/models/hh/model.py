@@ -147,6 +147,12 @@ def _rates_array(v, kinetics, phi):
     return out
 
 
+gate_rates = _rates
+"""``gate_rates(v, kinetics, phi)``: (α_m, β_m, α_h, β_h, α_n, β_n) [1/ms] at one voltage ``v``
+[mV], for numba kernels of other models (``kinetics`` and ``phi`` from :class:`HHParams`);
+Python code calls :func:`alpha_beta`."""
+
+
 @renamed_arguments(old_order=("v", "params"))
 def alpha_beta(v, *, params: HHParams | None = None) -> tuple[GateValues, GateValues]:
     """Opening and closing rates (α, β) [1/ms] of the three gates at voltage(s) ``v`` [mV].
