@@ -23,6 +23,36 @@ _PACKAGE = Path(__file__).resolve().parent
 STUDENT_MATERIAL = ("notebooks", "exercises/quizzes")
 
 
+ASSESSMENT_MARKER = "% snnedu: assessment"
+"""The line that marks a quiz bank as one for graded (assessment) quizzes."""
+
+
+def is_assessment_text(text: str) -> bool:
+    r"""Tell whether a bank's text carries the assessment marker (a line of its own).
+
+    The marker is :data:`ASSESSMENT_MARKER`; extra spaces inside or around it are allowed.
+
+    >>> is_assessment_text("% snnedu: assessment\nQuiz title: Test\n")
+    True
+    >>> is_assessment_text("Quiz title: Practice\n")
+    False
+    """
+    marker = " ".join(ASSESSMENT_MARKER.split())
+    return any(" ".join(line.split()) == marker for line in text.splitlines())
+
+
+def is_assessment_bank(path: str | Path) -> bool:
+    """Tell whether the bank file at ``path`` is marked for assessment.
+
+    A file that cannot be read as text counts as not marked (False), so that listing a
+    folder never fails on a stray file.
+    """
+    try:
+        return is_assessment_text(Path(path).read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
 def course_root() -> Path:
     """The folder holding ``notebooks/`` and ``exercises/``."""
     for candidate in (_PACKAGE / "_course", _PACKAGE.parent):
@@ -50,8 +80,6 @@ def copy_course(destination: str | Path, overwrite: bool = False) -> Path:
     there are kept unless ``overwrite`` is true, so a student's work is never replaced by
     accident.
     """
-    from snnedu.exercises.quiz.bank import is_assessment_bank
-
     destination = Path(destination).expanduser().resolve()
     root = course_root()
     for folder in STUDENT_MATERIAL:

@@ -25,7 +25,7 @@ def test_names_imported_into_the_students_namespace_are_blocked_too():
     namespace = {"rate": lif.lif_rate_hz, "lif": lif, "other": membrane.nernst}
     exec(  # a shortcut submission, as a notebook would hold it
         "def my_rate(i, p):\n    return rate(i, p)\n"
-        "def via_module(i, p):\n    return lif.lif_rate_hz(i, p)\n",
+        "def via_module(i, p):\n    return lif.lif_rate_hz(i, params=p)\n",
         namespace,
     )
     with forbid(lif.lif_rate_hz, namespace=namespace):

@@ -47,8 +47,8 @@ The package, by responsibility:
 True
 """
 
+from snnedu.course import ASSESSMENT_MARKER, is_assessment_bank
 from snnedu.exercises.quiz.bank import (
-    ASSESSMENT_MARKER,
     GRADED_KINDS,
     UNGRADED_KINDS,
     Bank,
@@ -56,7 +56,6 @@ from snnedu.exercises.quiz.bank import (
     Question,
     QuizFormatError,
     assessment_folder,
-    is_assessment_bank,
     list_banks,
     load_bank,
     parse_bank,

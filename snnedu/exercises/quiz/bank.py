@@ -19,6 +19,8 @@ import re
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from snnedu.course import is_assessment_text
+
 GRADED_KINDS = ("multiple_choice", "true_false", "multiple_answers", "numerical", "short_answer")
 UNGRADED_KINDS = ("essay", "file_upload")
 
@@ -31,9 +33,6 @@ _TEXT2QTI_KINDS = {
     "essay_question": "essay",
     "file_upload_question": "file_upload",
 }
-
-ASSESSMENT_MARKER = "% snnedu: assessment"
-"""The line that marks a bank as one for graded (assessment) quizzes."""
 
 
 class QuizFormatError(ValueError):
@@ -124,32 +123,6 @@ class Bank(NamedTuple):
 
 
 # --------------------------------------------------------------------------- loading
-
-
-def is_assessment_text(text: str) -> bool:
-    r"""Tell whether a bank's text carries the assessment marker (a line of its own).
-
-    The marker is :data:`ASSESSMENT_MARKER`; extra spaces inside or around it are allowed.
-
-    >>> is_assessment_text("% snnedu: assessment\nQuiz title: Test\n")
-    True
-    >>> is_assessment_text("Quiz title: Practice\n")
-    False
-    """
-    marker = " ".join(ASSESSMENT_MARKER.split())
-    return any(" ".join(line.split()) == marker for line in text.splitlines())
-
-
-def is_assessment_bank(path: str | Path) -> bool:
-    """Tell whether the bank file at ``path`` is marked for assessment.
-
-    A file that cannot be read as text counts as not marked (False), so that listing a
-    folder never fails on a stray file.
-    """
-    try:
-        return is_assessment_text(Path(path).read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError):
-        return False
 
 
 def parse_bank(text: str, source: str = "<string>", *, allow_local_images: bool = False) -> Bank:
