@@ -58,7 +58,7 @@ def test_targets_captured_in_default_arguments_and_closures_are_blocked_too():
         for function in namespace.values():
             with pytest.raises(ForbiddenCallError):
                 function(currents, params)
-    expected = lif.lif_rate_hz(currents, params)
+    expected = lif.lif_rate_hz(currents, params=params)
     for function in namespace.values():
         assert np.array_equal(function(currents, params), expected)
 
