@@ -39,16 +39,16 @@ def test_names_imported_into_the_students_namespace_are_blocked_too():
 
 def test_targets_captured_in_default_arguments_and_closures_are_blocked_too():
     def with_default(i, p, rate=lif.lif_rate_hz):
-        return rate(i, p)
+        return rate(i, params=p)
 
     def with_keyword(i, p, *, rate=lif.lif_rate_hz):
-        return rate(i, p)
+        return rate(i, params=p)
 
     def make_closure():
         rate = lif.lif_rate_hz
 
         def closure(i, p):
-            return rate(i, p)
+            return rate(i, params=p)
 
         return closure
 
