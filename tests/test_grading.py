@@ -24,7 +24,7 @@ def test_forbidden_module_attribute_raises_naming_the_function_and_is_restored()
 def test_names_imported_into_the_students_namespace_are_blocked_too():
     namespace = {"rate": lif.lif_rate_hz, "lif": lif, "other": membrane.nernst}
     exec(  # a shortcut submission, as a notebook would hold it
-        "def my_rate(i, p):\n    return rate(i, p)\n"
+        "def my_rate(i, p):\n    return rate(i, params=p)\n"
         "def via_module(i, p):\n    return lif.lif_rate_hz(i, params=p)\n",
         namespace,
     )
