@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -121,14 +122,17 @@ def run_jupyter(command: Sequence[str]) -> int:
     """Run JupyterLab in the foreground until it stops; return its exit status.
 
     Ctrl-C is JupyterLab's to handle (it asks whether to stop, or stops on a second Ctrl-C);
-    this process waits for it instead of exiting and leaving the server behind.
+    this process waits for it instead of exiting and leaving the server behind. Stopped that
+    way, the status is 0.
     """
     process = subprocess.Popen(list(command))
     while True:
         try:
-            return process.wait()
+            status = process.wait()
         except KeyboardInterrupt:
             continue
+        # stopped by Ctrl-C (or a plain kill), as the user asked: not an error
+        return 0 if status in (-signal.SIGINT, -signal.SIGTERM) else status
 
 
 @contextmanager

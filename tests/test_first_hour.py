@@ -122,3 +122,9 @@ def test_the_command_built_for_this_user_starts_jupyterlab(tmp_path):
 def test_the_course_folder_the_main_command_creates_is_ignored_by_git():
     patterns = (ROOT / ".gitignore").read_text().split()
     assert "/snnedu-course/" in patterns or "snnedu-course/" in patterns
+
+
+def test_jupyterlab_stopped_with_ctrl_c_is_a_clean_exit_and_failures_keep_their_status():
+    interrupted = [sys.executable, "-c", "raise KeyboardInterrupt"]  # dies by SIGINT
+    assert course.run_jupyter(interrupted) == 0
+    assert course.run_jupyter([sys.executable, "-c", "raise SystemExit(3)"]) == 3
