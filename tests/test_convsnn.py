@@ -538,6 +538,7 @@ def test_cli_trains_saves_and_evaluates_a_tiny_network(tmp_path, capsys, digits)
             "1",
             "--readout-shift",
             "2",
+            "--select-readout",
             "--output",
             str(out),
         ]
@@ -549,6 +550,61 @@ def test_cli_trains_saves_and_evaluates_a_tiny_network(tmp_path, capsys, digits)
     assert main([*evaluate, "--n", "40"]) == 0
     assert "test accuracy on 40" in capsys.readouterr().out
     assert main(["conv", "eval", str(tmp_path / "missing.npz")]) == 2
+
+
+def _tiny_train(out, *extra):
+    sizes = ["--n", "60", "--maps", "4", "8", "--epochs", "1", "1"]
+    return ["conv", "train", "--dataset", "offline", *sizes, "--output", str(out), *extra]
+
+
+def test_cli_default_fits_the_preset_readout_with_progress_and_refuses_to_overwrite(
+    tmp_path, capsys
+):
+    out = tmp_path / "conv.npz"
+    assert main(_tiny_train(out)) == 0
+    printed = capsys.readouterr()
+    for phase in ("conv1 STDP", "conv2 STDP", "readout features", "readout SVM"):
+        assert phase in printed.err, phase  # a progress bar for every phase
+    assert "readout chosen" not in printed.out and "snnedu conv eval" in printed.out
+    model = convsnn.load_convsnn(out)
+    assert model.params.svm_c == convsnn.Conv2018Params().svm_c and model.readout_w.size
+    before = out.read_bytes()
+    assert main(_tiny_train(out, "--seed", "1")) == 2
+    assert "--force" in capsys.readouterr().err and out.read_bytes() == before
+    bare = tmp_path / "bare"  # numpy adds .npz: the check looks at the file really written
+    bare.with_suffix(".npz").write_bytes(b"x")
+    assert main(_tiny_train(bare)) == 2 and "already exists" in capsys.readouterr().err
+    assert main(_tiny_train(out, "--seed", "1", "--force")) == 0
+    assert out.read_bytes() != before
+    assert main(_tiny_train(tmp_path / "x.npz", "--epochs", "1")) == 2  # 2018 takes two
+    assert "--epochs takes 2 numbers" in capsys.readouterr().err
+
+
+def test_cli_ctrl_c_saves_nothing_and_says_so(tmp_path, capsys, monkeypatch):
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(convsnn, "fit_readout", interrupted)
+    out = tmp_path / "conv.npz"
+    assert main(_tiny_train(out)) == 130
+    assert "nothing was saved" in capsys.readouterr().err and not out.exists()
+
+
+def test_an_svm_fit_is_abandoned_when_asked_to_stop(monkeypatch):
+    import threading
+    import time
+
+    from sklearn.svm import LinearSVC
+
+    from snnedu.networks.convsnn import readout
+
+    monkeypatch.setattr(LinearSVC, "fit", lambda self, x, y: time.sleep(5))  # a long fit
+    stop = threading.Event()
+    stop.set()
+    start = time.perf_counter()
+    with pytest.raises(KeyboardInterrupt):
+        readout._fit_svm(np.ones((4, 3)), np.arange(4), 1.0, stop=stop)
+    assert time.perf_counter() - start < 1.0
 
 
 def test_widgets_update_headless(digits, tiny_2018, tiny_2016):

@@ -11,6 +11,7 @@ fit on the images alone).
 from __future__ import annotations
 
 import math
+import threading
 from typing import NamedTuple
 
 import numpy as np
@@ -30,13 +31,14 @@ def features(model, images) -> np.ndarray:
     raise ValueError(f"model must be a Conv2016Model or Conv2018Model, got {type(model).__name__}.")
 
 
-def fit_readout(model, images, labels, c: float | None = None):
+def fit_readout(model, images, labels, c: float | None = None, *, progress: bool = False):
     """Fit ``LinearSVC(C)`` on the model's features; returns the model with the readout set.
 
     The readout's settings (``svm_c``, and for the 2018 network ``readout``,
     ``readout_pool1`` and ``readout_shift``) are taken as given; :func:`select_readout` chooses
     them on a validation split of the training images instead. With ``readout_shift > 0`` the
     SVM is fitted on ``images`` and on their four copies moved by that many pixels.
+    ``progress`` shows a bar for the features and the time the SVM fit has taken so far.
     """
     images = check_pixels(images)
     labels = check_labels(labels, images.shape[0])
@@ -45,8 +47,9 @@ def fit_readout(model, images, labels, c: float | None = None):
     c = model.params.svm_c if c is None else float(c)
     _require_c(c)
     every = _with_shifted_copies(model, images)
-    x = _rows_in_chunks(lambda chunk: features(model, chunk), every)
-    readout_w, readout_b = _fit_svm(x, np.tile(labels, len(every) // len(images)), c)
+    x = _rows_in_chunks(lambda chunk: features(model, chunk), every, progress=progress)
+    labels = np.tile(labels, len(every) // len(images))
+    readout_w, readout_b = _fit_svm(x, labels, c, progress=progress)
     return model._replace(readout_w=readout_w, readout_b=readout_b)
 
 
@@ -76,12 +79,18 @@ def _shifted_copies(images, shift: int) -> np.ndarray:
     return copies.reshape(-1, *images.shape[1:])
 
 
-def _rows_in_chunks(make_rows, items, chunk: int = 5000):
-    """``make_rows`` applied to ``items`` in chunks of about ``chunk`` (bounded dense memory),
-    the blocks stacked as one matrix, sparse (CSR) if mostly zeros."""
+def _rows_in_chunks(make_rows, items, chunk: int = 1000, progress: bool = False):
+    """``make_rows`` applied to ``items`` in chunks of about ``chunk`` (bounded dense memory,
+    and a few seconds each, so Ctrl-C and the progress bar act between them), the blocks
+    stacked as one matrix, sparse (CSR) if mostly zeros."""
     from scipy import sparse
+    from tqdm.auto import tqdm
 
-    blocks = [make_rows(part) for part in np.array_split(items, max(1, len(items) // chunk))]
+    blocks = []
+    with tqdm(total=len(items), desc="readout features", unit="img", disable=not progress) as bar:
+        for part in np.array_split(items, max(1, len(items) // chunk)):
+            blocks.append(make_rows(part))
+            bar.update(len(part))
     if len(blocks) == 1:
         return blocks[0]
     if np.mean(blocks[0] > 0) < 0.5:
@@ -115,6 +124,7 @@ def select_readout(
     pool1_windows=None,
     validation: float = 0.2,
     full_grid: bool = False,
+    progress: bool = False,
 ):
     """Choose the readout on a validation split of the training images, then refit on all.
 
@@ -145,6 +155,8 @@ def select_readout(
         Fraction of the images held out for validation (their last part), in (0, 1).
     full_grid : bool
         Score every combination instead of choosing C first.
+    progress : bool
+        Show a bar over the candidates scored and the time of the final fit.
 
     Returns
     -------
@@ -209,23 +221,41 @@ def select_readout(
     fit_rows = (np.arange(copies)[:, None] * n + np.arange(n_fit)).ravel()
     val_rows = np.arange(n_fit, n)
 
+    stop = threading.Event()  # set on Ctrl-C: the fits in progress are abandoned
+
     def score(job):
         (r, w, p), c = job
-        weights, bias = _fit_svm(matrix(r, w, p, fit_rows), labels_all[fit_rows], c)
+        weights, bias = _fit_svm(matrix(r, w, p, fit_rows), labels_all[fit_rows], c, stop=stop)
         predicted = np.argmax(matrix(r, w, p, val_rows) @ weights.T + bias, axis=1)
         return (r, w, c), float(np.mean(predicted == labels[n_fit:]))
 
     from concurrent.futures import ThreadPoolExecutor
 
-    with ThreadPoolExecutor(max_workers=2) as pool:  # liblinear releases the GIL
-        if full_grid:
-            jobs = [(cand, c) for cand in candidates for c in c_grid]
-        else:
-            jobs = [(candidates[0], c) for c in c_grid]
-        scores = dict(pool.map(score, jobs))
-        if not full_grid and len(candidates) > 1:
+    from tqdm.auto import tqdm
+
+    if full_grid:
+        jobs = [(cand, c) for cand in candidates for c in c_grid]
+    else:
+        jobs = [(candidates[0], c) for c in c_grid]
+    later = 0 if full_grid else len(candidates) - 1
+    bar = tqdm(total=len(jobs) + later, desc="readout candidates", disable=not progress)
+    pool = ThreadPoolExecutor(max_workers=2)  # liblinear releases the GIL
+    try:
+        scores = {}
+        for key, value in pool.map(score, jobs):
+            scores[key] = value
+            bar.update()
+        if later:
             c_best = max(scores.items(), key=lambda item: item[1])[0][2]
-            scores.update(pool.map(score, [(cand, c_best) for cand in candidates[1:]]))
+            for key, value in pool.map(score, [(cand, c_best) for cand in candidates[1:]]):
+                scores[key] = value
+                bar.update()
+    except BaseException:
+        stop.set()
+        raise
+    finally:
+        pool.shutdown(wait=not stop.is_set(), cancel_futures=True)
+        bar.close()
     best = max(scores.items(), key=lambda item: item[1])  # ties: the first scored
     (r, w, c), accuracy = best
     p = model.params._replace(svm_c=c)
@@ -233,7 +263,7 @@ def select_readout(
         p = p._replace(readout=r, readout_pool1=w)
     chosen = next(q for rr, ww, q in candidates if (rr, ww) == (r, w))
     readout_w, readout_b = _fit_svm(
-        matrix(r, w, chosen, np.arange(extended.shape[0])), labels_all, c
+        matrix(r, w, chosen, np.arange(extended.shape[0])), labels_all, c, progress=progress
     )
     model = model._replace(params=p, readout_w=readout_w, readout_b=readout_b)
     return model, ReadoutSelection(r, w, c, accuracy, scores, n_fit, n_val)
@@ -244,20 +274,45 @@ def _require_c(c) -> None:
         raise ValueError(f"the SVM's C must be a finite number > 0, got {c!r}.")
 
 
-def _fit_svm(x, labels, c: float):
+def _fit_svm(x, labels, c: float, progress: bool = False, stop=None):
     """LinearSVC on features ``x``; returns (weights (n_classes, n_features), bias (n_classes,))
-    with −∞ bias for classes absent from ``labels``."""
+    with −∞ bias for classes absent from ``labels``.
+
+    The fit runs in a helper thread that this one waits for in short steps, so Ctrl-C stops
+    at once (liblinear itself cannot be interrupted); ``progress`` shows the time so far.
+    A set ``stop`` event (Ctrl-C seen by another thread) abandons the fit the same way.
+    """
     import warnings
 
     from scipy import sparse
     from sklearn.svm import LinearSVC
+    from tqdm.auto import tqdm
 
     if not sparse.issparse(x) and np.mean(x > 0) < 0.5:
         x = sparse.csr_matrix(x)  # few neurons fire: sparse is faster and smaller
     svm = LinearSVC(C=float(c), max_iter=5000, dual=True, random_state=0)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # liblinear may stop at max_iter; accuracy is what counts
-        svm.fit(x, labels)
+    failed = []
+
+    def fit():
+        try:
+            with warnings.catch_warnings():
+                # liblinear may stop at max_iter; accuracy is what counts
+                warnings.simplefilter("ignore")
+                svm.fit(x, labels)
+        except Exception as error:  # handed to the waiting thread
+            failed.append(error)
+
+    worker = threading.Thread(target=fit, daemon=True)  # abandoned if Ctrl-C ends the process
+    description = f"readout SVM ({x.shape[0]:,} × {x.shape[1]:,} features)"
+    with tqdm(desc=description, bar_format="{desc}: {elapsed}", disable=not progress) as bar:
+        worker.start()
+        while worker.is_alive():
+            worker.join(0.2)
+            bar.refresh()
+            if stop is not None and stop.is_set():
+                raise KeyboardInterrupt
+    if failed:
+        raise failed[0]
     weights, bias = np.asarray(svm.coef_), np.asarray(svm.intercept_)
     classes = svm.classes_.astype(int)
     full_w = np.zeros((int(labels.max()) + 1, x.shape[1]))
