@@ -506,6 +506,21 @@ def test_bad_inputs_raise_clear_value_errors(digits, tiny_2018):
         convsnn.load_convsnn("/nonexistent/model.npz")
 
 
+def test_files_that_are_not_models_get_an_error_that_never_suggests_pickle(tmp_path):
+    text = tmp_path / "notes.npz"
+    text.write_text("my notes")
+    array = tmp_path / "array.npy"
+    np.save(array, np.zeros(3))
+    other = tmp_path / "other.npz"
+    np.savez(other, x=np.zeros(3))
+    for path in (text, array, other):
+        with pytest.raises(ValueError, match="not a model file") as error:
+            convsnn.load_convsnn(path)
+        assert "pickle" not in str(error.value)
+    with pytest.raises(ValueError, match="is a folder"):
+        convsnn.load_convsnn(tmp_path)
+
+
 # ---------------------------------------------------------------------------------------------
 # CLI and widgets
 

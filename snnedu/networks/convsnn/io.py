@@ -30,13 +30,23 @@ def load_convsnn(path):
     path = Path(path)
     if not path.exists():
         raise ValueError(f"no model file at {path}; train one with `snnedu conv train`.")
+    if path.is_dir():
+        raise ValueError(f"{path} is a folder; give the model's .npz file.")
+    not_a_model = (
+        f"{path} is not a model file written by `snnedu conv train` (or save_convsnn); "
+        "check the file name, or train a model."
+    )
     try:
-        with np.load(path, allow_pickle=False) as data:
+        data = np.load(path, allow_pickle=False)
+        if not hasattr(data, "files"):  # a bare .npy array
+            raise ValueError(not_a_model)
+        with data:
             kind = str(data["network"])
             values = json.loads(str(data["params"]))
             arrays = {k: data[k] for k in data.files if k not in ("network", "params")}
-    except (OSError, KeyError, ValueError) as error:
-        raise ValueError(f"{path} is not a model saved by snnedu conv ({error}).") from None
+    except (OSError, KeyError, ValueError, EOFError):
+        # numpy's own message for a text file suggests allow_pickle=True: never say that
+        raise ValueError(not_a_model) from None
     if kind == "2018":  # files from before readout_shift existed were fitted without
         return Conv2018Model(Conv2018Params(**{"readout_shift": 0, **values}), **arrays)
     values["scales"] = tuple(values["scales"])

@@ -326,7 +326,10 @@ def _fit_svm(x, labels, c: float, progress: bool = False, stop=None):
 def predict(model, images) -> np.ndarray:
     """Class of each image: ``argmax(features @ readout_w.T + readout_b)``."""
     if model.readout_w.size == 0:
-        raise ValueError("this model has no readout yet; call fit_readout(model, images, labels).")
+        raise ValueError(
+            "this model has no readout yet: fit one with fit_readout(model, images, labels), "
+            "or train a complete model with `snnedu conv train`."
+        )
     x = features(model, images)
     return np.argmax(x @ model.readout_w.T + model.readout_b, axis=1)
 
