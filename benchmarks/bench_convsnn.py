@@ -45,38 +45,12 @@ def speed(images) -> None:
     print(f"DoG + latency encoding     {_rate(len(images), time.perf_counter() - start)}")
     w1 = np.clip(rng.normal(0.8, 0.05, (p.conv1_maps, 2, 5, 5)), 0, 1)
     start = time.perf_counter()
-    convsnn.train_stdp_layer(
-        encoded,
-        w1,
-        p.conv1_v_th,
-        p.n_steps,
-        2,
-        p.conv1_k,
-        p.conv1_radius,
-        p.a_plus,
-        p.a_minus,
-        epochs=1,
-        rng=rng,
-        adapt_every=p.adapt_every,
-    )
+    convsnn.train_stdp_layer(encoded, w1, convsnn.conv1_layer(p)._replace(epochs=1), rng=rng)
     print(f"STDP conv1 (one epoch)     {_rate(len(images), time.perf_counter() - start)}")
-    pooled = convsnn._pool1_batch(encoded, w1, p)
+    pooled = convsnn.pool1_times(encoded, w1, p)
     w2 = np.clip(rng.normal(0.8, 0.05, (p.conv2_maps, p.conv1_maps, 2, 2)), 0, 1)
     start = time.perf_counter()
-    convsnn.train_stdp_layer(
-        pooled,
-        w2,
-        p.conv2_v_th,
-        p.n_steps,
-        1,
-        p.conv2_k,
-        p.conv2_radius,
-        p.a_plus,
-        p.a_minus,
-        epochs=1,
-        rng=rng,
-        inhibit_input=True,
-    )
+    convsnn.train_stdp_layer(pooled, w2, convsnn.conv2_layer(p)._replace(epochs=1), rng=rng)
     print(f"STDP conv2 (one epoch)     {_rate(len(images), time.perf_counter() - start)}")
     model = convsnn.Conv2018Model(p, w1, w2, np.zeros((0, 0)), np.zeros(0))
     convsnn.features_2018(model, small[:4])

@@ -9,13 +9,14 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -97,6 +98,76 @@ def copy_course(destination: str | Path, overwrite: bool = False) -> Path:
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, target)
     return destination
+
+
+def browser_available() -> bool:
+    """Whether a graphical web browser can be opened from here.
+
+    On Linux that needs a display (``DISPLAY`` or ``WAYLAND_DISPLAY``): a container, an SSH
+    session or a cloud VM has none, and a text browser in the terminal is no place for
+    JupyterLab. Elsewhere it is what Python's :mod:`webbrowser` finds.
+    """
+    import webbrowser
+
+    if sys.platform.startswith("linux") and not (
+        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+    ):
+        return False
+    try:
+        webbrowser.get()
+    except webbrowser.Error:
+        return False
+    return True
+
+
+def _effective_uid() -> int | None:
+    geteuid = getattr(os, "geteuid", None)  # not on Windows
+    return geteuid() if geteuid else None
+
+
+def jupyter_command(
+    folder: str | Path,
+    *,
+    browser: bool | None = None,
+    extra: Sequence[str] = (),
+    uid: int | None = None,
+) -> list[str]:
+    """The command line that starts JupyterLab on ``folder`` for ``snnedu course open``.
+
+    Parameters
+    ----------
+    folder : the course folder JupyterLab shows
+    browser : open a browser tab (None: only if :func:`browser_available`)
+    extra : further JupyterLab options, passed as given (e.g. ``["--port=8899"]``)
+    uid : the user id it runs as (None: this process's); as root (0) JupyterLab refuses to
+        start unless it is given ``--allow-root``, so it is (containers and many cloud
+        machines run everything as root).
+    """
+    uid = _effective_uid() if uid is None else uid
+    browser = browser_available() if browser is None else browser
+    command = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={Path(folder)}"]
+    if uid == 0:
+        command.append("--allow-root")
+    if not browser:
+        command.append("--no-browser")
+    return command + [str(option) for option in extra]
+
+
+def run_jupyter(command: Sequence[str]) -> int:
+    """Run JupyterLab in the foreground until it stops; return its exit status.
+
+    Ctrl-C is JupyterLab's to handle (it asks whether to stop, or stops on a second Ctrl-C);
+    this process waits for it instead of exiting and leaving the server behind. Stopped that
+    way, the status is 0.
+    """
+    process = subprocess.Popen(list(command))
+    while True:
+        try:
+            status = process.wait()
+        except KeyboardInterrupt:
+            continue
+        # stopped by Ctrl-C (or a plain kill), as the user asked: not an error
+        return 0 if status in (-signal.SIGINT, -signal.SIGTERM) else status
 
 
 @contextmanager

@@ -168,23 +168,40 @@ def test_stdp_on_a_repeated_pattern_drives_its_weights_to_one_and_the_rest_to_ze
         in_times[i, 0, noise, 0, 0] = rng.integers(3, T, 40)  # random, later spikes
         in_times[i, 0, pattern, 0, 0] = rng.integers(0, 3, 25)  # the pattern, always early
     weights = np.clip(rng.normal(0.8, 0.05, (1, n_inputs, 1, 1)), 0, 1)
-    convsnn.train_stdp_layer(
-        in_times,
-        weights,
-        v_th=15.0,
-        n_steps=T,
-        pad=0,
-        k=1,
-        radius=0,
-        a_plus=0.05,
-        a_minus=0.04,
-        epochs=1,
-        rng=rng,
+    layer = convsnn.STDPLayer(
+        v_th=15.0, n_steps=T, pad=0, k=1, radius=0, a_plus=0.05, a_minus=0.04, epochs=1
     )
+    convsnn.train_stdp_layer(in_times, weights, layer, rng=rng)
     learned = weights[0, :, 0, 0]
     assert learned[pattern].min() > 0.95
     assert np.delete(learned, pattern).max() < 0.05
     assert convsnn.convergence_index(weights) < 0.01
+
+
+def test_each_layer_learns_with_the_settings_its_network_names():
+    p = convsnn.Conv2018Params(conv1_k=3, conv2_k=7, epochs1=2, epochs2=5, adapt_every=50)
+    conv1, conv2 = convsnn.conv1_layer(p), convsnn.conv2_layer(p)
+    assert (conv1.v_th, conv1.k, conv1.radius, conv1.pad, conv1.epochs) == (10.0, 3, 2, 2, 2)
+    assert conv1.adapt_every == 50 and not conv1.inhibit_input
+    assert (conv2.v_th, conv2.k, conv2.radius, conv2.pad, conv2.epochs) == (1.0, 7, 1, 1, 5)
+    assert conv2.adapt_every == 0 and conv2.inhibit_input  # SpykeTorch: fixed rates for conv2
+    s2 = convsnn.s2_layer(convsnn.Conv2016Params(s2_k=2, epochs=3))
+    assert (s2.v_th, s2.k, s2.radius, s2.pad, s2.epochs) == (10.0, 2, 2, 2, 3)
+    times = np.full((1, 1, 2, 3, 3), T, dtype=np.int16)
+    with pytest.raises(ValueError, match="STDPLayer"):
+        convsnn.train_stdp_layer(
+            times, np.ones((1, 2, 3, 3)), (1.0, T, 0), rng=np.random.default_rng()
+        )
+
+
+def test_the_networks_use_only_public_names_of_the_layers_module():
+    import ast
+    from pathlib import Path
+
+    for path in Path(convsnn.__file__).parent.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module == "snnedu.models.convsnn_layers":
+                assert not [a.name for a in node.names if a.name.startswith("_")], path.name
 
 
 # ---------------------------------------------------------------------------------------------
@@ -326,16 +343,16 @@ def test_readout_shift_moves_images_by_whole_pixels_and_adds_them_to_the_svm_tra
 
     images, labels = digits
     image = np.arange(1.0, 10.0).reshape(1, 3, 3)
-    down, up, right, left = convsnn._shifted_copies(image, 1)
+    down, up, right, left = convsnn.readout._shifted_copies(image, 1)
     np.testing.assert_array_equal(down, [[0, 0, 0], [1, 2, 3], [4, 5, 6]])
     np.testing.assert_array_equal(up, [[4, 5, 6], [7, 8, 9], [0, 0, 0]])
     np.testing.assert_array_equal(right, [[0, 1, 2], [0, 4, 5], [0, 7, 8]])
     np.testing.assert_array_equal(left, [[2, 3, 0], [5, 6, 0], [8, 9, 0]])
-    assert convsnn._shifted_copies(image, 0).shape == (0, 3, 3)
+    assert convsnn.readout._shifted_copies(image, 0).shape == (0, 3, 3)
 
     x, y = images[:60], labels[:60]
     model = convsnn.train_convsnn_2018(x, y, tiny_2018, rng=np.random.default_rng(0))
-    both = np.concatenate([x, convsnn._shifted_copies(x.astype(float), 1)])
+    both = np.concatenate([x, convsnn.readout._shifted_copies(x.astype(float), 1)])
     svm = LinearSVC(C=1.0, max_iter=5000, dual=True, random_state=0)
     svm.fit(convsnn.features_2018(model, both), np.tile(y, 5))
     np.testing.assert_allclose(model.readout_w[svm.classes_], svm.coef_, atol=1e-6)
@@ -361,13 +378,13 @@ def test_readout_selection_sees_only_training_images_and_picks_the_best_validati
         train_x, train_y, tiny_2018, rng=np.random.default_rng(0), readout=False
     )
     seen = []
-    original = convsnn._feature_parts_2018
+    original = convsnn.net2018.feature_parts_2018
 
     def spy(model, imgs, *args):
         seen.append(np.asarray(imgs).copy())
         return original(model, imgs, *args)
 
-    monkeypatch.setattr(convsnn, "_feature_parts_2018", spy)
+    monkeypatch.setattr(convsnn.net2018, "feature_parts_2018", spy)
     grid = (0.01, 0.1)
     chosen_model, chosen = convsnn.select_readout(
         model, train_x, train_y, c_grid=grid, full_grid=True
@@ -375,7 +392,7 @@ def test_readout_selection_sees_only_training_images_and_picks_the_best_validati
     staged = convsnn.select_readout(model, train_x, train_y, c_grid=grid)[1]
     monkeypatch.undo()
     # the training images and their shifted copies only (readout_shift = 1)
-    moved = convsnn._shifted_copies(train_x.astype(float), 1)
+    moved = convsnn.readout._shifted_copies(train_x.astype(float), 1)
     assert seen and all(np.array_equal(x, np.concatenate([train_x, moved])) for x in seen)
     assert len(chosen.scores) == 2 * 2 * len(grid)
     # staged search: C first on (latency, no pool1), then the other variants at that C
@@ -393,7 +410,9 @@ def test_readout_selection_sees_only_training_images_and_picks_the_best_validati
     assert (chosen.n_fit, chosen.n_validation) == (80, 20)
     # each score is an SVM fitted on the first 80 images and their four shifted copies (never
     # a copy of a validation image) and scored on the last 20
-    fit_x = np.concatenate([train_x[:80], convsnn._shifted_copies(train_x[:80].astype(float), 1)])
+    fit_x = np.concatenate(
+        [train_x[:80], convsnn.readout._shifted_copies(train_x[:80].astype(float), 1)]
+    )
     for (readout, window, c), score in chosen.scores.items():
         p = tiny_2018._replace(readout=readout, readout_pool1=window)
         x_fit = convsnn.features_2018(model._replace(params=p), fit_x)
@@ -487,6 +506,21 @@ def test_bad_inputs_raise_clear_value_errors(digits, tiny_2018):
         convsnn.load_convsnn("/nonexistent/model.npz")
 
 
+def test_files_that_are_not_models_get_an_error_that_never_suggests_pickle(tmp_path):
+    text = tmp_path / "notes.npz"
+    text.write_text("my notes")
+    array = tmp_path / "array.npy"
+    np.save(array, np.zeros(3))
+    other = tmp_path / "other.npz"
+    np.savez(other, x=np.zeros(3))
+    for path in (text, array, other):
+        with pytest.raises(ValueError, match="not a model file") as error:
+            convsnn.load_convsnn(path)
+        assert "pickle" not in str(error.value)
+    with pytest.raises(ValueError, match="is a folder"):
+        convsnn.load_convsnn(tmp_path)
+
+
 # ---------------------------------------------------------------------------------------------
 # CLI and widgets
 
@@ -519,6 +553,7 @@ def test_cli_trains_saves_and_evaluates_a_tiny_network(tmp_path, capsys, digits)
             "1",
             "--readout-shift",
             "2",
+            "--select-readout",
             "--output",
             str(out),
         ]
@@ -530,6 +565,61 @@ def test_cli_trains_saves_and_evaluates_a_tiny_network(tmp_path, capsys, digits)
     assert main([*evaluate, "--n", "40"]) == 0
     assert "test accuracy on 40" in capsys.readouterr().out
     assert main(["conv", "eval", str(tmp_path / "missing.npz")]) == 2
+
+
+def _tiny_train(out, *extra):
+    sizes = ["--n", "60", "--maps", "4", "8", "--epochs", "1", "1"]
+    return ["conv", "train", "--dataset", "offline", *sizes, "--output", str(out), *extra]
+
+
+def test_cli_default_fits_the_preset_readout_with_progress_and_refuses_to_overwrite(
+    tmp_path, capsys
+):
+    out = tmp_path / "conv.npz"
+    assert main(_tiny_train(out)) == 0
+    printed = capsys.readouterr()
+    for phase in ("conv1 STDP", "conv2 STDP", "readout features", "readout SVM"):
+        assert phase in printed.err, phase  # a progress bar for every phase
+    assert "readout chosen" not in printed.out and "snnedu conv eval" in printed.out
+    model = convsnn.load_convsnn(out)
+    assert model.params.svm_c == convsnn.Conv2018Params().svm_c and model.readout_w.size
+    before = out.read_bytes()
+    assert main(_tiny_train(out, "--seed", "1")) == 2
+    assert "--force" in capsys.readouterr().err and out.read_bytes() == before
+    bare = tmp_path / "bare"  # numpy adds .npz: the check looks at the file really written
+    bare.with_suffix(".npz").write_bytes(b"x")
+    assert main(_tiny_train(bare)) == 2 and "already exists" in capsys.readouterr().err
+    assert main(_tiny_train(out, "--seed", "1", "--force")) == 0
+    assert out.read_bytes() != before
+    assert main(_tiny_train(tmp_path / "x.npz", "--epochs", "1")) == 2  # 2018 takes two
+    assert "--epochs takes 2 numbers" in capsys.readouterr().err
+
+
+def test_cli_ctrl_c_saves_nothing_and_says_so(tmp_path, capsys, monkeypatch):
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(convsnn, "fit_readout", interrupted)
+    out = tmp_path / "conv.npz"
+    assert main(_tiny_train(out)) == 130
+    assert "nothing was saved" in capsys.readouterr().err and not out.exists()
+
+
+def test_an_svm_fit_is_abandoned_when_asked_to_stop(monkeypatch):
+    import threading
+    import time
+
+    from sklearn.svm import LinearSVC
+
+    from snnedu.networks.convsnn import readout
+
+    monkeypatch.setattr(LinearSVC, "fit", lambda self, x, y: time.sleep(5))  # a long fit
+    stop = threading.Event()
+    stop.set()
+    start = time.perf_counter()
+    with pytest.raises(KeyboardInterrupt):
+        readout._fit_svm(np.ones((4, 3)), np.arange(4), 1.0, stop=stop)
+    assert time.perf_counter() - start < 1.0
 
 
 def test_widgets_update_headless(digits, tiny_2018, tiny_2016):

@@ -142,8 +142,20 @@ def test_offline_digits_are_real_balanced_mnist_digits():
     assert "offline" in train.name
 
 
-@pytest.mark.skipif(not os.environ.get("SNNEDU_MNIST_DIR"), reason="SNNEDU_MNIST_DIR not set")
-def test_development_mnist_folder_loads_with_header_counts():
+def _mnist_on_disk() -> bool:
+    try:
+        return datasets.find_folder(datasets.SPECS["mnist"], "train") is not None
+    except DatasetNotFoundError:
+        return True  # a given folder without the files: let the test fail and say so
+
+
+def test_real_mnist_on_disk_loads_with_header_counts():
+    if not _mnist_on_disk():
+        why = (
+            "MNIST is not on disk: run `snnedu data download mnist` once, or set "
+            "SNNEDU_MNIST_DIR to a folder of its IDX files (.ci/run does)"
+        )
+        pytest.fail(why) if os.environ.get("CI") else pytest.skip(why)
     train = load_dataset("mnist", "train", download=False)
     test = load_dataset("mnist", "test", download=False)
     assert train.images.shape[1:] == (28, 28) and len(train.labels) == len(train.images)
@@ -159,3 +171,56 @@ def test_or_offline_uses_files_on_disk_and_falls_back_to_offline_digits(isolated
     assert not fell_back and len(found.images) == 5
     offline, fell_back = load_dataset_or_offline("mnist", "test")  # nothing anywhere, no download
     assert fell_back and "offline" in offline.name and len(offline.images) == 1000
+
+
+# ---------------------------------------------------------------------------------------------
+# a path the user gave is never silently replaced by the offline digits
+
+
+@pytest.mark.parametrize("kind", ["missing", "empty", "file"])
+def test_or_offline_refuses_a_given_folder_without_data_and_names_it(isolated, kind):
+    from snnedu.data import load_dataset_or_offline
+
+    given = isolated / "mnsit"  # a typo
+    if kind == "empty":
+        given.mkdir()
+    elif kind == "file":
+        given.write_text("not a folder")
+    with pytest.raises(DatasetNotFoundError) as error:
+        load_dataset_or_offline("mnist", "train", folder=given)
+    assert str(given) in str(error.value)
+
+
+@pytest.mark.parametrize("key", ["mnist", "fashion-mnist"])
+def test_or_offline_refuses_a_mistyped_environment_variable_and_names_it(
+    isolated, monkeypatch, key
+):
+    from snnedu.data import load_dataset_or_offline
+
+    env_var = datasets.SPECS[key].env_var
+    monkeypatch.setenv(env_var, str(isolated / "typo"))
+    with pytest.raises(DatasetNotFoundError) as error:
+        load_dataset_or_offline(key, "test")
+    assert env_var in str(error.value) and str(isolated / "typo") in str(error.value)
+    monkeypatch.setenv(env_var, "")  # set but empty counts as not given
+    assert load_dataset_or_offline(key, "test")[1]
+
+
+def test_offline_digits_refuse_a_data_folder(isolated):
+    with pytest.raises(ValueError, match="offline digits"):
+        load_dataset("offline", "train", folder=isolated)
+
+
+def test_cli_with_a_mistyped_data_dir_exits_with_an_error_naming_it(isolated, capsys):
+    from snnedu.cli import main
+
+    typo = isolated / "mnsit"
+    for command in (
+        ["mnist", "train", "--size", "2", "--n-train", "2"],
+        ["conv", "train", "--dataset", "mnist", "--n", "2"],
+    ):
+        output = isolated / "never.npz"
+        status = main([*command, "--data-dir", str(typo), "--output", str(output)])
+        printed = capsys.readouterr()
+        assert status == 2 and str(typo) in printed.err, (command, printed.err)
+        assert "offline" not in printed.out and not output.exists()

@@ -7,11 +7,21 @@ snnedu course list           the lecture notebooks, in order
 
 from __future__ import annotations
 
-import subprocess
-import sys
+import argparse
 
 NAME = "course"
 HELP = "copy the course notebooks to a folder and open them in JupyterLab"
+OPEN_HELP = """\
+Copy the course to DEST (files you edited are kept) and start JupyterLab there.
+
+As root (containers, many cloud machines) JupyterLab is started with --allow-root. With no
+display or browser (SSH, containers) no tab is opened: open the address with its token that
+JupyterLab prints. Options after -- go to JupyterLab as given:
+
+  snnedu course open                                 ./snnedu-course
+  snnedu course open my-course -- --port=8899        another folder and port
+  snnedu course open -- --ip=0.0.0.0 --port=8888     reachable from outside a container
+"""
 
 
 def register(parser) -> None:
@@ -21,10 +31,23 @@ def register(parser) -> None:
     copy.add_argument("--overwrite", action="store_true", help="replace files already there")
     copy.set_defaults(func=_copy)
     open_ = actions.add_parser(
-        "open", help="copy to DEST (default ./snnedu-course), start JupyterLab"
+        "open",
+        help="copy to DEST (default ./snnedu-course), start JupyterLab",
+        description=OPEN_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    open_.add_argument("dest", nargs="?", default="snnedu-course", help="target folder")
-    open_.add_argument("--no-browser", action="store_true", help="do not open a browser tab")
+    open_.add_argument(
+        "rest",
+        nargs="*",
+        metavar="[DEST] [-- JUPYTER_OPTION ...]",
+        help="target folder (default snnedu-course), then JupyterLab options after --",
+    )
+    open_.add_argument(
+        "--browser",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="open a browser tab (default: only if this machine has a display and a browser)",
+    )
     open_.set_defaults(func=_open)
     list_ = actions.add_parser("list", help="list the lecture notebooks")
     list_.set_defaults(func=_list)
@@ -39,14 +62,26 @@ def _copy(args) -> int:
 
 
 def _open(args) -> int:
-    from snnedu.course import copy_course
+    from snnedu import course
 
-    destination = copy_course(args.dest)
-    command = [sys.executable, "-m", "jupyterlab", f"--notebook-dir={destination}"]
-    if args.no_browser:
-        command.append("--no-browser")
-    print(f"course in {destination}; starting JupyterLab (Ctrl-C to stop)")
-    return subprocess.call(command)
+    rest = list(args.rest)
+    dest = rest.pop(0) if rest and not rest[0].startswith("-") else "snnedu-course"
+    if rest and not rest[0].startswith("-"):
+        raise ValueError(
+            f"{rest[0]!r} is neither the course folder ({dest!r} is) nor a JupyterLab option; "
+            "put JupyterLab options after --, e.g. snnedu course open -- --port=8899"
+        )
+    destination = course.copy_course(dest)
+    command = course.jupyter_command(destination, browser=args.browser, extra=rest)
+    print(f"course in {destination}; starting JupyterLab (Ctrl-C twice to stop)")
+    if "--allow-root" in command:
+        print("running as root: JupyterLab is started with --allow-root")
+    if "--no-browser" in command:
+        print(
+            "no browser is opened here: open the http://…/lab?token=… address JupyterLab prints "
+            "below (in a container, add -- --ip=0.0.0.0 and publish the port)"
+        )
+    return course.run_jupyter(command)
 
 
 def _list(args) -> int:

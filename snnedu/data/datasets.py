@@ -134,6 +134,11 @@ def load_dataset(
     or ``"offline"``), looking in the places listed in the module docstring."""
     key = name.lower().replace("_", "-")
     if key == "offline":
+        if folder is not None:
+            raise ValueError(
+                f"a data folder ({folder}) was given with the offline digits, which need none; "
+                "drop the folder, or name the data set it holds ('mnist' or 'fashion-mnist')."
+            )
         return load_offline_digits(split)
     if key not in SPECS:
         raise ValueError(f"unknown data set {name!r}; choose one of {', '.join(DATASET_NAMES)}.")
@@ -170,12 +175,22 @@ def load_dataset_or_offline(name: str = "mnist", split: str = "train", folder=No
     """``load_dataset(name, split)`` if it is on disk, else the offline digits.
 
     Never downloads. Returns ``(dataset, fell_back)`` so a notebook or command can say which
-    it used.
+    it used. The fallback is only for a user who named no data at all: a ``folder``, or a set
+    ``SNNEDU_MNIST_DIR`` / ``SNNEDU_FASHION_MNIST_DIR``, that holds no data set is an error
+    (:class:`DatasetNotFoundError` naming the path), never a silent switch to other images.
     """
     try:
         return load_dataset(name, split, folder=folder, download=False), False
     except DatasetNotFoundError:
+        if folder is not None or given_by_environment(name):
+            raise
         return load_offline_digits(split), True
+
+
+def given_by_environment(name: str) -> str | None:
+    """The folder the user set for data set ``name`` in its environment variable, or None."""
+    spec = SPECS.get(name.lower().replace("_", "-"))
+    return (os.environ.get(spec.env_var) or None) if spec else None
 
 
 def load_offline_digits(split: str = "train", test_fraction: float = 0.2) -> Dataset:
@@ -228,6 +243,12 @@ def find_folder(spec: _Spec, split: str, folder=None) -> Path | None:
     if os.environ.get(spec.env_var):
         explicit.append((Path(os.environ[spec.env_var]).expanduser(), spec.env_var))
     for candidate, origin in explicit[:1]:
+        if not candidate.is_dir():
+            what = "is a file, not a folder" if candidate.exists() else "does not exist"
+            raise DatasetNotFoundError(
+                f"{candidate} ({origin}) {what}; fix the path to the folder holding the "
+                f"{spec.name} files {', '.join(wanted)}."
+            )
         if not all(_locate(candidate, f) for f in wanted):
             raise DatasetNotFoundError(
                 f"{spec.name} {split} files {', '.join(wanted)} (or the same names without .gz) "

@@ -260,7 +260,7 @@ def conv_fire(in_times, weights, v_th: float, n_steps: int, pad: int = 0):
         raise ValueError(f"pad={pad} with a {weights.shape[2]}-px kernel leaves no output.")
     times = np.empty((in_times.shape[0], weights.shape[0], out_h, out_w), dtype=np.int16)
     v = np.empty(times.shape)
-    _conv_fire(in_times, weights, float(v_th), n_steps, pad, times, v)
+    conv_fire_kernel(in_times, weights, float(v_th), n_steps, pad, times, v)
     return times, v
 
 
@@ -289,7 +289,7 @@ def pool_first_spike(times, window: int, stride: int, n_steps: int, pad: int = 0
     if out_h < 1 or out_w < 1:
         raise ValueError(f"a {window}-px pooling window does not fit a {times.shape[2:]} map.")
     out = np.empty((*times.shape[:2], out_h, out_w), dtype=np.int16)
-    _pool(times, window, stride, pad, n_steps, out)
+    pool_kernel(times, window, stride, pad, n_steps, out)
     return out
 
 
@@ -306,7 +306,7 @@ def pointwise_inhibition(times, v, n_steps: int):
     v = np.array(v, dtype=np.float64)
     if v.shape != times.shape:
         raise ValueError(f"v has shape {v.shape}, times {times.shape}; they must match.")
-    _inhibit(times, v, _n_steps(n_steps))
+    inhibit_kernel(times, v, _n_steps(n_steps))
     return times, v
 
 
@@ -326,7 +326,7 @@ def k_winners(times, v, k: int, radius: int, n_steps: int) -> np.ndarray:
     if int(k) < 1 or int(radius) < 0:
         raise ValueError(f"k must be >= 1 and radius >= 0, got k={k}, radius={radius}.")
     winners = np.empty((int(k), 4), dtype=np.int64)
-    count = _k_winners(times, v, int(k), int(radius), _n_steps(n_steps), winners)
+    count = k_winners_kernel(times, v, int(k), int(radius), _n_steps(n_steps), winners)
     return winners[:count]
 
 
@@ -355,12 +355,13 @@ def stdp_update(
     a_plus = require_non_negative("a_plus", a_plus)
     a_minus = require_non_negative("a_minus", a_minus)
     winners = np.ascontiguousarray(winners, dtype=np.int64).reshape(-1, 4)
-    _stdp(weights, in_times, out_times, winners, winners.shape[0], a_plus, a_minus, int(pad))
+    stdp_kernel(weights, in_times, out_times, winners, winners.shape[0], a_plus, a_minus, int(pad))
     return weights
 
 
 # ----------------------------------------------------------------------------------------------
-# Kernels
+# Kernels. The public ``*_kernel`` ones are building blocks that the networks call inside their
+# own batch kernels, where the checking wrappers above cannot run.
 
 
 @parallel_jit
@@ -400,7 +401,13 @@ def _rank_order(values, n_steps, out):
 
 
 @jit
-def _conv_fire(in_times, weights, v_th, n_steps, pad, times, v):
+def conv_fire_kernel(in_times, weights, v_th, n_steps, pad, times, v):
+    """Numba kernel of :func:`conv_fire`, callable from other kernels: no checks.
+
+    ``in_times`` int16 (n_scales, n_in, h, w), ``weights`` float (n_maps, n_in, k, k); writes
+    the spike bins into ``times`` and the potentials into ``v`` (both preallocated,
+    (n_scales, n_maps, out_h, out_w)).
+    """
     n_scales, n_in, height, width = in_times.shape
     n_maps, _, size, _ = weights.shape
     out_h, out_w = times.shape[2], times.shape[3]
@@ -480,7 +487,9 @@ def _conv_fire(in_times, weights, v_th, n_steps, pad, times, v):
 
 
 @jit
-def _pool(times, window, stride, pad, n_steps, out):
+def pool_kernel(times, window, stride, pad, n_steps, out):
+    """Numba kernel of :func:`pool_first_spike`, callable from other kernels: writes the pooled
+    times into the preallocated ``out`` (n_scales, n_maps, out_h, out_w); no checks."""
     n_scales, n_maps, height, width = times.shape
     for s in range(n_scales):
         for c in range(n_maps):
@@ -499,7 +508,8 @@ def _pool(times, window, stride, pad, n_steps, out):
 
 
 @jit
-def _inhibit(times, v, n_steps):
+def inhibit_kernel(times, v, n_steps):
+    """Numba kernel of :func:`pointwise_inhibition`, in place on ``times`` and ``v``; no checks."""
     n_scales, n_maps, height, width = times.shape
     for s in range(n_scales):
         for y in range(height):
@@ -522,7 +532,9 @@ def _inhibit(times, v, n_steps):
 
 
 @jit
-def _k_winners(times, v, k, radius, n_steps, winners):
+def k_winners_kernel(times, v, k, radius, n_steps, winners):
+    """Numba kernel of :func:`k_winners`: writes up to ``k`` winners into the preallocated
+    ``winners`` (k, 4) and returns how many; no checks."""
     n_scales, n_maps, height, width = times.shape
     map_free = np.ones(n_maps, dtype=np.bool_)
     blocked = np.zeros((n_scales, height, width), dtype=np.bool_)
@@ -556,7 +568,9 @@ def _k_winners(times, v, k, radius, n_steps, winners):
 
 
 @jit
-def _stdp(weights, in_times, out_times, winners, n_winners, a_plus, a_minus, pad):
+def stdp_kernel(weights, in_times, out_times, winners, n_winners, a_plus, a_minus, pad):
+    """Numba kernel of :func:`stdp_update`, in place on ``weights`` for the first ``n_winners``
+    rows of ``winners``; no checks."""
     _, n_in, height, width = in_times.shape
     size = weights.shape[2]
     for i in range(n_winners):
@@ -577,6 +591,21 @@ def _stdp(weights, in_times, out_times, winners, n_winners, a_plus, a_minus, pad
                     else:
                         w -= a_minus * w * (1.0 - w)
                     weights[f, c, dy, dx] = min(max(w, 0.0), 1.0)
+
+
+@jit
+def mask_outside_kernel(times, v, sizes, n_steps):
+    """Silence every neuron outside the valid part of its scale's map, in place: at scale ``s``
+    only rows ``< sizes[s, 0]`` and columns ``< sizes[s, 1]`` keep their spike time and
+    potential (the rest get ``n_steps`` and 0). Used where several image scales share one
+    padded array; no checks."""
+    for s in range(times.shape[0]):
+        for f in range(times.shape[1]):
+            for y in range(times.shape[2]):
+                for x in range(times.shape[3]):
+                    if y >= sizes[s, 0] or x >= sizes[s, 1]:
+                        times[s, f, y, x] = n_steps
+                        v[s, f, y, x] = 0.0
 
 
 # ----------------------------------------------------------------------------------------------
