@@ -62,7 +62,7 @@ def _copy(args) -> int:
 
 
 def _open(args) -> int:
-    from snnedu import course
+    import snnedu.course as course
 
     rest = list(args.rest)
     dest = rest.pop(0) if rest and not rest[0].startswith("-") else "snnedu-course"
