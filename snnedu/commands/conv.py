@@ -14,7 +14,7 @@ with a loose stopping tolerance) took 42 s of CPU time and 0.55 GB at most (test
 ``--select-readout`` chooses the readout (C, spike code, pool1 features) on a validation split
 of the training images instead: about 10 SVM fits on the images and their shifted copies, far
 heavier: with the 4,000 offline training digits it reached 6.8 GB of memory while scoring the
-second of 9 candidates (about 13 minutes in all on 2 free cores, as first reported; the
+second of 9 candidates (it was stopped there, after 28 minutes on a busy 2-core machine; the
 benchmark's selection on 10,000 MNIST images takes about an hour). ``eval`` reports the
 test accuracy, the only time the test images are used.
 """
@@ -75,7 +75,7 @@ def register(parser) -> None:
         "--select-readout",
         action="store_true",
         help="choose the readout on a validation split of the training images (10 SVM fits; "
-        "for 4,000 images about 13 min on 2 cores and over 6.5 GB of memory) instead of the "
+        "for 4,000 images, tens of minutes on 2 cores and about 7 GB of memory) instead of the "
         "preset's settings",
     )
     train.add_argument("--no-select", action="store_true", help=argparse.SUPPRESS)  # the default
