@@ -1,9 +1,13 @@
 """Train and test the Diehl & Cook (2015) STDP network on MNIST from the terminal.
 
   snnedu mnist train --size 400 --passes 3 --output net400.npz     train (Ctrl-C stops cleanly)
+  snnedu mnist train --preset course --size 100 --output net100     snnedu's recommended settings
   snnedu mnist train --output net400.npz --resume --passes 3       continue a stopped run
   snnedu mnist eval net400.npz --figures figs/                     label on train, test
   snnedu mnist sweep --sizes 100 400 --rules triplet power_law --seeds 0 1 --output table.csv
+
+Presets (--preset): paper = the authors' code (default), course = snnedu's settings for class
+sizes; --rule and --integrator override the preset's.
 
 Data: --dataset auto (default) uses MNIST if it is on disk (SNNEDU_MNIST_DIR, the cache,
 --data-dir) and the offline digits otherwise; mnist / fashion-mnist download when missing.
@@ -29,10 +33,12 @@ def register(parser) -> None:
     train.add_argument(
         "--size", type=int, default=100, help="excitatory neurons (paper: 100, 400, 1600, 6400)"
     )
+    _preset_argument(train)
     train.add_argument(
         "--rule",
-        default="triplet",
-        help="STDP rule: triplet (code), pre_and_post, power_law, exponential",
+        default=None,
+        help="STDP rule: triplet (code), pre_and_post, power_law, exponential, pair "
+        "(default: the preset's)",
     )
     train.add_argument("--passes", type=int, default=1, help="passes over the training images")
     _integrator_argument(train)
@@ -71,7 +77,10 @@ def register(parser) -> None:
 
     sweep = actions.add_parser("sweep", help="sizes x rules x seeds on a Dask cluster, one table")
     sweep.add_argument("--sizes", type=int, nargs="+", default=[100, 400])
-    sweep.add_argument("--rules", nargs="+", default=["triplet"])
+    _preset_argument(sweep)
+    sweep.add_argument(
+        "--rules", nargs="+", default=[None], help="STDP rules (default: the preset's)"
+    )
     sweep.add_argument("--seeds", type=int, nargs="+", default=[0])
     sweep.add_argument(
         "--passes", type=int, default=None, help="passes for every size (default: paper's 1/3/7/15)"
@@ -135,6 +144,7 @@ def _head(array, count):
 def _train(args) -> int:
     import numpy as np
 
+    from snnedu.experiments.diehl_cook import make_network
     from snnedu.networks import diehl_cook as dc
 
     data = _load(args, "train")
@@ -146,10 +156,8 @@ def _train(args) -> int:
     else:
         if args.size < 1:
             raise ValueError(f"--size must be a positive number of neurons, got {args.size}.")
-        protocol = dc.ProtocolParams(implicit_euler=float(args.integrator == "implicit"))
-        net = dc.init_diehl_cook(
-            args.size, rule=args.rule, protocol=protocol, rng=np.random.default_rng(args.seed)
-        )
+        net = make_network(args.size, args.preset, args.rule, args.integrator,
+                           np.random.default_rng(args.seed))  # fmt: skip
     metadata = {"dataset": data.name, "source": data.source, "n_train": len(images),
                 "passes": args.passes, "command": " ".join(sys.argv)}  # fmt: skip
     result = dc.train_diehl_cook(
@@ -217,24 +225,37 @@ def _integrator_argument(parser) -> None:
     parser.add_argument(
         "--integrator",
         choices=("euler", "implicit"),
-        default="euler",
+        default=None,
         help="membrane update: forward Euler (the authors' simulator) or linearly implicit "
-        "Euler (stable when many neurons fire together)",
+        "Euler (stable when many neurons fire together); default: the preset's",
+    )
+
+
+def _preset_argument(parser) -> None:
+    from snnedu.networks.diehl_cook.presets import PRESETS
+
+    parser.add_argument(
+        "--preset",
+        choices=PRESETS,
+        default="paper",
+        help="paper: the authors' code; course: snnedu's settings for class sizes",
     )
 
 
 def _sweep(args) -> int:
-    from snnedu.networks import sweep
+    from snnedu.experiments import sweep
 
     jobs = sweep.sweep_jobs(args.sizes, args.rules, args.seeds, args.passes, args.dataset,
-                            args.data_dir, args.n_train, args.n_test, args.integrator)  # fmt: skip
+                            args.data_dir, args.n_train, args.n_test, args.integrator,
+                            args.preset)  # fmt: skip
     print(f"{len(jobs)} jobs on {args.scheduler or 'a local Dask cluster'}")
     done = []
 
     def report(row):
         done.append(row)
         suspect = " (forward Euler overshot: rerun with --integrator implicit)"
-        print(f"[{len(done)}/{len(jobs)}] n={row['n']} {row['rule']} seed={row['seed']}: "
+        print(f"[{len(done)}/{len(jobs)}] n={row['n']} {row['preset']} {row['rule']} "
+              f"seed={row['seed']}: "
               f"{100 * row['accuracy']:.2f}%{suspect if row['euler_unstable'] else ''}",
               flush=True)  # fmt: skip
         sweep.write_table(done, args.output)  # partial table survives an interruption
