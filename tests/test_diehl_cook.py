@@ -44,9 +44,10 @@ def reference_train(net: dc.DiehlCookNetwork, images) -> tuple[list, np.ndarray,
     now0 = int(st.step[0])
     n_present = round(q.t_present / q.dt)
     n_total = n_present + round(q.t_rest / q.dt)
-    hold = p.hold_exc > 0.5  # else Brian 1: v integrates, spikes blocked for t_ref - dt/2
-    n_ref_e = round(p.t_ref_exc / q.dt) - (0 if hold else 1)
-    n_ref_i = round(p.t_ref_inh / q.dt)
+    hold = p.hold_exc  # else Brian 1: v integrates while refractory
+    # Brian 1 blocks spikes while t - t_spike < t_ref - dt/2: round(t_ref/dt) - 1 steps
+    n_ref_e = round(p.t_ref_exc / q.dt) - 1
+    n_ref_i = round(p.t_ref_inh / q.dt) - 1
     all_counts = []
     for k, image in enumerate(images):
         kernel.seed_numba(network.image_seed(net.seed, net.images_seen + k))
@@ -142,12 +143,15 @@ def kernel_train(net, images):
 
 
 @pytest.mark.parametrize(
-    ("implicit_euler", "rule"), [(False, "triplet"), (True, "triplet"), (False, "pair")]
+    ("implicit_euler", "rule", "hold_exc"),
+    [(False, "triplet", False), (True, "triplet", False), (False, "pair", True)],
 )
-def test_kernel_matches_slow_reference_spike_for_spike(digits, implicit_euler, rule):
+def test_kernel_matches_slow_reference_spike_for_spike(digits, implicit_euler, rule, hold_exc):
     images, _ = digits
     protocol = dc.ProtocolParams(implicit_euler=implicit_euler)
-    net = dc.init_diehl_cook(6, rule=rule, protocol=protocol, rng=np.random.default_rng(3))
+    params = dc.DiehlCookParams(hold_exc=hold_exc)
+    net = dc.init_diehl_cook(6, rule=rule, params=params, protocol=protocol,
+                             rng=np.random.default_rng(3))  # fmt: skip
     faint = (images[2] // 12).astype(np.uint8)  # too faint: needs retries at higher intensity
     batch = np.stack([images[0], images[1], faint])
     got_counts, trained = kernel_train(net, batch)
@@ -181,22 +185,40 @@ def test_forward_euler_overshoot_is_reported_and_implicit_euler_keeps_v_between_
 
 
 def test_refractory_excitatory_neuron_integrates_and_fires_again_after_exactly_t_ref():
-    """Brian 1 (the authors' simulator) only blocks spikes for t_ref after a string reset, v
-    keeps integrating: a neuron driven far above threshold fires every t_ref / dt steps. A
-    neuron held at v_reset (hold_exc = 1) first has to climb back, so its intervals are longer.
+    """Brian 1 (the authors' simulator) only blocks spikes for t_ref - dt/2 after a string
+    reset, and v keeps integrating: a neuron driven far above threshold fires every
+    t_ref / dt = 10 steps. A neuron held at v_reset (hold_exc) first has to climb back, so its
+    intervals are longer, unless one step from v_reset reaches threshold: then it too fires
+    every 10 steps (not 11: it integrates again in the step in which it may fire).
     """
     white = np.full((28, 28), 255, np.uint8)  # g_e ~ 5: v tends to about -11 mV, far above
 
-    def min_interval(hold):
-        params = dc.DiehlCookParams(hold_exc=hold)
-        net = dc.init_diehl_cook(1, params=params, rng=np.random.default_rng(0))
+    def min_interval(**params):
+        net = dc.init_diehl_cook(1, params=dc.DiehlCookParams(**params),
+                                 rng=np.random.default_rng(0))  # fmt: skip
         steps = np.flatnonzero(dc.record_image(net, white, np.random.default_rng(1)).exc_spikes)
         assert len(steps) > 20
         return np.diff(steps).min() * net.protocol.dt
 
     t_ref = dc.DiehlCookParams().t_ref_exc
-    assert min_interval(0.0) == pytest.approx(t_ref)
-    assert min_interval(1.0) > t_ref + 1.0  # 5 ms held, then several steps back to threshold
+    assert dc.DiehlCookParams().hold_exc is False  # the paper's default: Brian 1
+    assert min_interval(hold_exc=False) == pytest.approx(t_ref)
+    assert min_interval(hold_exc=True) > t_ref + 1.0  # 4.5 ms held, then steps to threshold
+    # threshold -52 mV: from v_reset = -52.2 mV one step with g_e ~ 5 adds ~1.2 mV
+    assert min_interval(hold_exc=True, v_reset_exc=-52.2) == pytest.approx(t_ref)
+    assert min_interval(hold_exc=False, v_reset_exc=-52.2) == pytest.approx(t_ref)
+
+
+def test_refractory_inhibitory_neuron_is_held_and_fires_again_after_exactly_t_ref():
+    # a huge partner drive (implicit step: stable) makes the inhibitory neuron fire whenever
+    # it may: every t_ref_inh / dt = 4 steps while g_e lasts
+    white = np.full((28, 28), 255, np.uint8)
+    params = dc.DiehlCookParams(w_exc_inh=1000.0)
+    protocol = dc.ProtocolParams(implicit_euler=True)
+    net = dc.init_diehl_cook(1, params=params, protocol=protocol, rng=np.random.default_rng(0))
+    steps = np.flatnonzero(dc.record_image(net, white, np.random.default_rng(1)).inh_spikes)
+    assert len(steps) > 20
+    assert np.diff(steps).min() * protocol.dt == pytest.approx(params.t_ref_inh)
 
 
 def test_theta_grows_by_theta_plus_per_spike_in_training_and_is_frozen_in_testing(digits):

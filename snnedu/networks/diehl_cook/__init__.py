@@ -17,15 +17,18 @@ of the leak conductance, so a spike through a synapse of weight ``w`` adds ``w``
 
 An excitatory neuron fires when :math:`v > v_{th} + \theta - \theta_{offset}` (the code's
 convention: θ starts at 20 mV and the offset is 20 mV, so the first threshold is −52 mV). On
-a spike :math:`v \leftarrow v_{reset}`, v is held there for ``t_ref`` (default, as the Brian 2
-ports' ``(unless refractory)``), and in training :math:`\theta \mathrel{+}= \theta_+`;
-otherwise :math:`\tau_\theta\,d\theta/dt = -\theta`. ``DiehlCookParams.hold_exc = False`` is
-the Brian 1 (1.4) reading of the authors' code: their excitatory reset is a string, and Brian 1
-only clamps v for a scalar reset, so ``refractory`` just blocks spikes while
-:math:`t - t_{spike} < t_{ref} - dt/2` (``NeuronGroup._next_allowed_spiketime``) and v keeps
-integrating. With forward Euler at 0.5 ms that variant is unstable in large networks (N = 400
-diverged after ~1,400 images: a refractory neuron integrating g_i > 2 τ_m/dt overshoots), so it
-is not the default. Inhibitory neurons (scalar reset) are held.
+a spike :math:`v \leftarrow v_{reset}` and in training :math:`\theta \mathrel{+}= \theta_+`;
+otherwise :math:`\tau_\theta\,d\theta/dt = -\theta`. Refractoriness is Brian 1's (1.4, the
+authors' simulator): a neuron cannot fire while :math:`t - t_{spike} < t_{ref} - dt/2`
+(``NeuronGroup._next_allowed_spiketime``), so at most every ``round(t_ref/dt)`` steps (10 at
+5 ms). The authors' excitatory reset is a string, and Brian 1 only clamps v for a scalar
+reset, so by default (``DiehlCookParams.hold_exc = False``) v keeps integrating while
+refractory; ``hold_exc = True`` holds it at ``v_reset`` until the step in which it may fire
+again (Brian 2's ``(unless refractory)``, as the Brian 2 ports). Inhibitory neurons (scalar
+reset) are held that way. With forward Euler at 0.5 ms the unclamped default overshoots in
+large networks (N = 400 diverged after ~1,400 images: a refractory neuron integrating
+g_i > 2 τ_m/dt); the kernel counts every such event and training and testing warn (see
+Numerics), and ``ProtocolParams.implicit_euler`` is the stable alternative.
 In testing θ is frozen. Inhibitory neurons have a fixed threshold.
 
 Protocol (per image)

@@ -46,9 +46,9 @@ class DiehlCookParams(NamedTuple):
 
     Every default is the authors' code (``Diehl&Cook_spiking_MNIST.py``; see
     ``shared/reference/diehl_cook_2015.md`` §1, §2, §4 for line numbers) as Brian 1 ran it.
-    ``hold_exc``: False (Brian 1 with the code's string reset) = v keeps integrating during
-    the refractory period and only spikes are blocked; True = v is clamped at ``v_reset_exc``
-    (Brian 2's ``(unless refractory)``, which the Brian 2 ports use).
+    ``hold_exc``: False (Brian 1 with the code's string reset, the default) = v keeps
+    integrating during the refractory period and only spikes are blocked; True = v is clamped
+    at ``v_reset_exc`` (Brian 2's ``(unless refractory)``, which the Brian 2 ports use).
     """
 
     tau_m_exc: float = 100.0  # ms, excitatory membrane time constant
@@ -56,7 +56,7 @@ class DiehlCookParams(NamedTuple):
     v_reset_exc: float = -65.0  # mV
     v_th_exc: float = -52.0  # mV, base threshold; fires at v > v_th_exc + theta - theta_offset
     t_ref_exc: float = 5.0  # ms
-    hold_exc: bool = True  # True: v held at v_reset during t_ref; False: v integrates
+    hold_exc: bool = False  # False: v integrates during t_ref (Brian 1); True: v held
     e_inh_exc: float = -100.0  # mV, reversal potential of g_i in excitatory neurons
     tau_m_inh: float = 10.0  # ms, inhibitory membrane time constant
     v_rest_inh: float = -60.0  # mV
@@ -127,21 +127,22 @@ class Steps(NamedTuple):
 def derived_steps(p: DiehlCookParams, q: ProtocolParams) -> Steps:
     """The step counts of one attempt for parameters ``p``, ``q``.
 
-    Refractoriness: with ``hold_exc`` False (Brian 1, the authors' string reset) a neuron that
-    fired at step ``s`` cannot fire while ``t - t_spike < t_ref - dt/2``, i.e. in steps
-    ``s+1 … s+round(t_ref/dt)-1``; held neurons are held and blocked for ``round(t_ref/dt)``
-    steps.
+    Refractoriness (Brian 1, the authors' simulator): a neuron that fired at step ``s`` cannot
+    fire while ``t - t_spike < t_ref - dt/2``, i.e. in steps ``s+1 … s+round(t_ref/dt)-1``
+    (``n_ref_*`` steps), and may fire again ``round(t_ref/dt)`` steps after its spike (10 at
+    t_ref = 5 ms, dt = 0.5 ms). A clamped neuron (inhibitory ones, and excitatory ones with
+    ``hold_exc``) is held at ``v_reset`` during those steps and integrates again in the step
+    it may fire, as Brian 1's ``Refractoriness`` for a scalar reset does.
     """
     n_present = round(q.t_present / q.dt)
     max_delay = round(p.delay_max / q.dt)
-    n_ref = round(p.t_ref_exc / q.dt)
     return Steps(
         n_present=n_present,
         n_total=n_present + round(q.t_rest / q.dt),
         max_delay=max_delay,
         n_hist=max_delay + 2,
-        n_ref_exc=n_ref if p.hold_exc else max(n_ref - 1, 0),
-        n_ref_inh=round(p.t_ref_inh / q.dt),
+        n_ref_exc=max(round(p.t_ref_exc / q.dt) - 1, 0),
+        n_ref_inh=max(round(p.t_ref_inh / q.dt) - 1, 0),
     )
 
 
