@@ -70,7 +70,12 @@ def load_diehl_cook(path) -> DiehlCookNetwork:
     path = _existing(path)
     with _open(path) as data:
         meta = _meta(data, path)
-        arrays = {k: data[k] for k in data.files if k != "meta"}
+        try:
+            arrays = {k: data[k] for k in data.files if k != "meta"}
+        except (OSError, ValueError):  # e.g. object arrays: not written by snnedu
+            raise ValueError(
+                f"{path} holds arrays that snnedu does not write; it is not a saved network."
+            ) from None
     # files of version 1 stored flags as floats; those written before hold_exc existed were
     # simulated with v held during t_ref
     p = typed_params(DiehlCookParams(**{"hold_exc": True, **meta["params"]}))
@@ -124,7 +129,7 @@ def _meta(data, path) -> dict:
         raise ValueError(f"{path} is not a snnedu Diehl & Cook network (no metadata).")
     try:
         meta = json.loads(str(data["meta"]))
-    except (ValueError, TypeError):
+    except (OSError, ValueError, TypeError):
         raise ValueError(f"{path} is not a snnedu Diehl & Cook network (bad metadata).") from None
     if not isinstance(meta, dict) or meta.get("format") != _FORMAT:
         got = meta.get("format") if isinstance(meta, dict) else None

@@ -277,7 +277,7 @@ def train_diehl_cook(
     seen = start
     completed = True
     snapshots = []
-    window_correct = [0, 0]
+    window_correct = [0, 0, None]
     unstable_total = 0
     order, order_pass = None, -1
 
@@ -305,10 +305,7 @@ def train_diehl_cook(
                 unstable_total += s.euler_unstable
                 if bar is not None:
                     bar.update(1)
-                    postfix = {"spikes": int(counts.sum())}
-                    if window_correct[1]:
-                        postfix["acc"] = f"{100 * window_correct[0] / window_correct[1]:.1f}%"
-                    bar.set_postfix(postfix, refresh=False)
+                    _show_progress(bar, int(counts.sum()), window_correct)
                 if snapshot_every and seen % snapshot_every == 0:
                     snapshots.append((seen, np.take_along_axis(knet.w, lay.pos, axis=1)))
                 if checkpoint is not None and seen % checkpoint_every == 0:
@@ -540,6 +537,17 @@ def image_seed(base: int, k: int) -> int:
     z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & mask
     z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & mask
     return (z ^ (z >> 31)) & 0xFFFFFFFF
+
+
+def _show_progress(bar, spikes: int, window_correct) -> None:
+    """Spikes of the latest image and the running accuracy: of the current window, or of the
+    last closed one (nothing before the first prediction)."""
+    postfix = {"spikes": spikes}
+    correct, predicted, closed = window_correct
+    accuracy = correct / predicted if predicted else closed
+    if accuracy is not None:
+        postfix["acc"] = f"{100 * accuracy:.1f}%"
+    bar.set_postfix(postfix, refresh=False)
 
 
 def _progress_bar(progress, total, initial):

@@ -147,7 +147,10 @@ def with_log(net: DiehlCookNetwork, log: TrainingLog, seen: int) -> DiehlCookNet
 
 
 def log_image(log, k, counts, attempts, label, update_interval, window_correct):
-    """Record image k; predict its label with the previous window's assignments."""
+    """Record image k; predict its label with the previous window's assignments.
+
+    ``window_correct`` = [correct, predicted, accuracy of the last closed window or None].
+    """
     log.labels[k] = label
     log.exc_spikes[k] = counts.sum()
     log.attempts[k] = attempts
@@ -171,6 +174,8 @@ def log_image(log, k, counts, attempts, label, update_interval, window_correct):
         log.assignments[:] = new
         log.window_sums[:] = 0
         log.window_counts[:] = 0
+        if window_correct[1]:
+            window_correct[2] = window_correct[0] / window_correct[1]
         window_correct[0] = window_correct[1] = 0
 
 
