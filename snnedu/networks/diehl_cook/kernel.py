@@ -21,9 +21,10 @@ equations and exact numerics):
 5. :func:`_decay_traces` (training); the rest is finished in closed form by
    :func:`_rest_jump` once :func:`_quiet` says nothing can happen any more.
 
-The weights ``w`` are in the delay-sorted layout of :class:`Layout` (row i ordered by delay,
-``order[i, b]`` is the neuron at position b), so that the synapses an input spike reaches in one
-step are contiguous; every other array is in natural layout.
+All arrays are in their natural layout (``w[i, j]``: input i → neuron j). :class:`Layout`
+holds what the delays imply: each synapse's cell in the ring of future ``g_e``
+(``offset = delay·n + j``, so that an input spike adds its row of weights in one contiguous
+pass) and each input's neurons sorted by delay (for the presynaptic updates).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from __future__ import annotations
 import math
 from typing import NamedTuple
 
+import numba
 import numpy as np
 
 from snnedu.core.jit import jit
@@ -45,16 +47,20 @@ from snnedu.networks.diehl_cook.state import DiehlCookState
 
 __all__ = ["Layout", "Rec", "Run", "Stats", "Work", "alloc_work", "make_run", "present"]
 
+# the stages of one step are inlined into the step loop (numba IR inlining): called as
+# functions they would copy the run, work and state structures at every step
+_stage = numba.njit(cache=True, nogil=True, inline="always")
+
 _QUEUE_MAX = 64  # queue arrivals while at most this many neurons have x_post1 != 0
 
 
 class Layout(NamedTuple):
-    """The input synapses of each input grouped by delay (kernel layout)."""
+    """Where each input synapse delivers its spikes (derived from the delays)."""
 
-    order: np.ndarray  # int32 (784, n): neuron at sorted position b of row i
-    pos: np.ndarray  # int32 (784, n): sorted position of neuron j in row i
-    bstart: np.ndarray  # int32 (784, max_delay + 2): first position of each delay step
-    dsteps: np.ndarray  # int16 (784, n): delay of each synapse in steps (natural layout)
+    order: np.ndarray  # int32 (784, n): row i's neurons sorted by delay
+    bstart: np.ndarray  # int32 (784, max_delay + 2): first position of each delay in order
+    dsteps: np.ndarray  # int16 (784, n): delay of each synapse in steps
+    offset: np.ndarray  # int32 (784, n): dsteps * n + j, the synapse's cell in the g_e ring
 
 
 class Run(NamedTuple):
@@ -126,7 +132,7 @@ class Work(NamedTuple):
     margin_i: np.ndarray  # (n,)
     no_g: np.ndarray  # (n,) zeros: inhibitory neurons have no g_i and no θ
     sums: np.ndarray  # (n,) column sums for normalisation
-    ring: np.ndarray  # (n_ring, n) future g_e increments
+    ring: np.ndarray  # (n_ring * n,) future g_e increments, slot-major
     act: np.ndarray  # int64 (n,) neurons with x_post1 != 0
     is_act: np.ndarray  # bool (n,)
     ev_i: np.ndarray  # int32 (n_ring, ev_cap) queued arrivals: input
@@ -182,7 +188,7 @@ def alloc_work(run, n):
         np.empty(run.n_present + 1, np.int64), np.empty(run.n_present, np.int64),
         np.empty(n_in), np.zeros(n, np.int32), np.empty(n, np.int64), np.empty(n, np.int64),
         np.zeros(n, np.bool_), np.empty(n), np.empty(n), np.zeros(n), np.empty(n),
-        np.zeros((run.n_ring, n)), np.empty(n, np.int64), np.zeros(n, np.bool_),
+        np.zeros(run.n_ring * n), np.empty(n, np.int64), np.zeros(n, np.bool_),
         np.empty((run.n_ring, run.ev_cap), np.int32),
         np.empty((run.n_ring, run.ev_cap), np.int32), np.zeros(run.n_ring, np.int64),
         np.zeros(2, np.int64),
@@ -246,21 +252,21 @@ def draw_input_spikes(rates_hz, n_steps, dt, raw_step, raw_idx, ptr, idx, fill):
 
 
 @jit
-def _normalise(w, order, w_sum, sums):
-    """Scale each neuron's input weights to sum to ``w_sum`` (``w`` in sorted layout)."""
+def _normalise(w, w_sum, sums):
+    """Scale each neuron's input weights (a column of ``w``) to sum to ``w_sum``."""
     n_in, n = w.shape
     sums[:] = 0.0
     for i in range(n_in):
-        for b in range(n):
-            sums[order[i, b]] += w[i, b]
+        for j in range(n):
+            sums[j] += w[i, j]
     for j in range(n):
         sums[j] = w_sum / sums[j] if sums[j] > 0.0 else 1.0
     for i in range(n_in):
-        for b in range(n):
-            w[i, b] *= sums[order[i, b]]
+        for j in range(n):
+            w[i, j] *= sums[j]
 
 
-@jit
+@_stage
 def _push_input_spike(hist_step, hist_x, hist_head, i, now, decay_pre, add):
     """Record a spike of input i at global step ``now`` in its ring of recent spikes."""
     n_hist = hist_step.shape[1]
@@ -276,7 +282,7 @@ def _push_input_spike(hist_step, hist_x, hist_head, i, now, decay_pre, add):
     hist_head[i] = h
 
 
-@jit
+@_stage
 def _input_trace(hist_step, hist_x, hist_head, i, t, decay_pre):
     """X_i(t): the trace of input i at global step t from its spikes at steps < t."""
     n_hist = hist_step.shape[1]
@@ -293,7 +299,7 @@ def _input_trace(hist_step, hist_x, hist_head, i, t, decay_pre):
 # ----------------------------------------------------------------------------- one time step
 
 
-@jit
+@_stage
 def _membrane_step(
     v, g_e, g_i, ref, theta, margin, a, v_rest, e_exc, e_inh, th_base, c_ge, c_gi, hold, implicit
 ):
@@ -326,169 +332,191 @@ def _membrane_step(
     return crossing
 
 
-@jit
-def _integrate(run, st, theta, work):
+@_stage
+def _integrate(run, theta, v_exc, g_e_exc, g_i_exc, ref_exc, margin_e, v_inh, g_e_inh, ref_inh,
+               margin_i, no_g):  # fmt: skip
     """Stage 1: every neuron integrates one step; returns how many crossed their threshold."""
     p = run.p
     if run.learn:
+        c_theta = run.c_theta
         for j in range(theta.shape[0]):
-            theta[j] *= run.c_theta
+            theta[j] *= c_theta
     crossing = _membrane_step(
-        st.v_exc, st.g_e_exc, st.g_i_exc, st.ref_exc, theta, work.margin_e, run.a_e,
-        p.v_rest_exc, p.e_exc, p.e_inh_exc, run.th_base, run.c_ge, run.c_gi, run.hold_exc,
-        run.implicit,
+        v_exc, g_e_exc, g_i_exc, ref_exc, theta, margin_e, run.a_e, p.v_rest_exc, p.e_exc,
+        p.e_inh_exc, run.th_base, run.c_ge, run.c_gi, run.hold_exc, run.implicit,
     )  # fmt: skip
     crossing += _membrane_step(
-        st.v_inh, st.g_e_inh, work.no_g, st.ref_inh, work.no_g, work.margin_i, run.a_i,
-        p.v_rest_inh, p.e_exc, 0.0, p.v_th_inh, run.c_ge, 0.0, True, run.implicit,
+        v_inh, g_e_inh, no_g, ref_inh, no_g, margin_i, run.a_i, p.v_rest_inh, p.e_exc, 0.0,
+        p.v_th_inh, run.c_ge, 0.0, True, run.implicit,
     )  # fmt: skip
     return crossing
 
 
-@jit
+@_stage
 def _fire(run, st, theta, work):
     """Stage 1 (end): reset the neurons above threshold; returns (n_exc, n_inh) spikes."""
     p = run.p
+    v_exc, v_inh, ref_exc, ref_inh = st.v_exc, st.v_inh, st.ref_exc, st.ref_inh
+    margin_e, margin_i, spk_e, spk_i = work.margin_e, work.margin_i, work.spk_e, work.spk_i
+    learn = run.learn
     n_e = 0
     n_i = 0
-    for j in range(st.v_exc.shape[0]):
-        if work.margin_e[j] > 0.0:
-            st.v_exc[j] = p.v_reset_exc
-            st.ref_exc[j] = run.n_ref_exc
-            if run.learn:
+    for j in range(v_exc.shape[0]):
+        if margin_e[j] > 0.0:
+            v_exc[j] = p.v_reset_exc
+            ref_exc[j] = run.n_ref_exc
+            if learn:
                 theta[j] += p.theta_plus
-            work.spk_e[n_e] = j
+            spk_e[n_e] = j
             n_e += 1
-        if work.margin_i[j] > 0.0:
-            st.v_inh[j] = p.v_reset_inh
-            st.ref_inh[j] = run.n_ref_inh
-            work.spk_i[n_i] = j
+        if margin_i[j] > 0.0:
+            v_inh[j] = p.v_reset_inh
+            ref_inh[j] = run.n_ref_inh
+            spk_i[n_i] = j
             n_i += 1
     return n_e, n_i
 
 
-@jit
+@_stage
 def _queue_in_flight(run, lay, work, j, step):
     """Queue the input spikes already in flight that reach neuron ``j`` from ``step`` on."""
-    ptr = work.ptr
+    ptr, idx, dsteps = work.ptr, work.idx, lay.dsteps
+    ev_i, ev_j, ev_n = work.ev_i, work.ev_j, work.ev_n
     for s in range(max(0, step - run.max_delay), min(step - 1, run.n_present - 1) + 1):
         for k in range(ptr[s], ptr[s + 1]):
-            i = work.idx[k]
-            arrival = s + lay.dsteps[i, j]
+            i = idx[k]
+            arrival = s + dsteps[i, j]
             if arrival >= step:
                 slot = arrival % run.n_ring
-                if work.ev_n[slot] == run.ev_cap:
+                if ev_n[slot] == run.ev_cap:
                     work.mode[1] = 0  # too many: check every arrival
-                    work.ev_n[:] = 0
+                    ev_n[:] = 0
                     return
-                work.ev_i[slot, work.ev_n[slot]] = i
-                work.ev_j[slot, work.ev_n[slot]] = j
-                work.ev_n[slot] += 1
+                ev_i[slot, ev_n[slot]] = i
+                ev_j[slot, ev_n[slot]] = j
+                ev_n[slot] += 1
 
 
-@jit
+@_stage
 def _excitatory_spikes(run, st, w, lay, work, rec, step, now, n_e):
     """Stage 2: learning, traces and the inhibitory partner's drive of each excitatory spike.
     Returns the number of conductance jumps that left forward Euler unstable."""
     sp = run.sp
+    rule = run.rule
+    decay_pre = run.decay_pre
+    hist_step, hist_x, hist_head = st.hist_step, st.hist_x, st.hist_head
+    x_post1, x_post2, g_e_inh = st.x_post1, st.x_post2, st.g_e_inh
+    dsteps, is_act, act, mode = lay.dsteps, work.is_act, work.act, work.mode
+    counts, rest_counts, spk_e = work.counts, st.rest_counts, work.spk_e
     unstable = 0
     for k in range(n_e):
-        j = work.spk_e[k]
+        j = spk_e[k]
         if run.learn:
-            x2_before = st.x_post2[j]
+            x2_before = x_post2[j]
             for i in range(w.shape[0]):
                 # x_pre counts arrivals before this step: the input's trace at now - delay,
                 # from its spikes strictly before then
-                x_pre = _input_trace(
-                    st.hist_step, st.hist_x, st.hist_head, i, now - lay.dsteps[i, j],
-                    run.decay_pre,
-                )  # fmt: skip
-                b = lay.pos[i, j]
-                w[i, b] = stdp_on_post(run.rule, w[i, b], x_pre, x2_before, sp)
-        if not work.is_act[j]:
-            work.is_act[j] = True
-            work.act[work.mode[0]] = j
-            work.mode[0] += 1
-            if run.learn and run.has_pre and work.mode[1] and work.mode[0] > _QUEUE_MAX:
-                work.mode[1] = 0  # many active neurons: check every arrival
+                x_pre = _input_trace(hist_step, hist_x, hist_head, i, now - dsteps[i, j],
+                                     decay_pre)  # fmt: skip
+                w[i, j] = stdp_on_post(rule, w[i, j], x_pre, x2_before, sp)
+        if not is_act[j]:
+            is_act[j] = True
+            act[mode[0]] = j
+            mode[0] += 1
+            if run.learn and run.has_pre and mode[1] and mode[0] > _QUEUE_MAX:
+                mode[1] = 0  # many active neurons: check every arrival
                 work.ev_n[:] = 0
-            elif run.learn and run.has_pre and work.mode[1]:
+            elif run.learn and run.has_pre and mode[1]:
                 _queue_in_flight(run, lay, work, j, step)
         if run.trace_add:
-            st.x_post1[j] += 1.0
-            st.x_post2[j] += 1.0
+            x_post1[j] += 1.0
+            x_post2[j] += 1.0
         else:
-            st.x_post1[j] = 1.0
-            st.x_post2[j] = 1.0
-        st.g_e_inh[j] += run.p.w_exc_inh
-        unstable += not run.implicit and run.a_i * (1.0 + st.g_e_inh[j]) > 2.0
+            x_post1[j] = 1.0
+            x_post2[j] = 1.0
+        g_e_inh[j] += run.p.w_exc_inh
+        unstable += not run.implicit and run.a_i * (1.0 + g_e_inh[j]) > 2.0
         if step < run.n_present:
-            work.counts[j] += 1
+            counts[j] += 1
             if run.record:
                 rec.exc_spikes[step, j] = True
         else:
-            st.rest_counts[j] += 1
+            rest_counts[j] += 1
     return unstable
 
 
-@jit
+@_stage
 def _inhibitory_spikes(run, st, work, rec, step, n_i):
     """Stage 3: every inhibitory spike raises g_i of all excitatory neurons but its partner.
     Returns the number of neurons left with forward Euler unstable."""
     w_inh = run.p.w_inh_exc
+    inh_fired, spk_i = work.inh_fired, work.spk_i
     for k in range(n_i):
-        work.inh_fired[work.spk_i[k]] = True
+        inh_fired[spk_i[k]] = True
         if run.record and step < run.n_present:
-            rec.inh_spikes[step, work.spk_i[k]] = True
+            rec.inh_spikes[step, spk_i[k]] = True
     g_i = st.g_i_exc
+    g_e = st.g_e_exc
     for j in range(g_i.shape[0]):
-        if work.inh_fired[j]:
+        if inh_fired[j]:
             g_i[j] += w_inh * (n_i - 1)
-            work.inh_fired[j] = False
+            inh_fired[j] = False
         else:
             g_i[j] += w_inh * n_i
     unstable = 0
     if not run.implicit:
+        a_e = run.a_e
         for j in range(g_i.shape[0]):
-            unstable += run.a_e * (1.0 + st.g_e_exc[j] + g_i[j]) > 2.0
+            unstable += a_e * (1.0 + g_e[j] + g_i[j]) > 2.0
     return unstable
 
 
-@jit
-def _input_spikes(run, st, w, lay, work, step, now):
+@_stage
+def _input_history(run, st, lay, work, step, now):
+    """Stage 4 (training): input spikes emitted now enter their input's trace history and, while
+    few neurons are active, the queue of arrivals at those neurons."""
+    n_ring = run.n_ring
+    idx, ptr = work.idx, work.ptr
+    hist_step, hist_x, hist_head = st.hist_step, st.hist_x, st.hist_head
+    dsteps, act, mode = lay.dsteps, work.act, work.mode
+    ev_i, ev_j, ev_n = work.ev_i, work.ev_j, work.ev_n
+    for k in range(ptr[step], ptr[step + 1]):
+        i = idx[k]
+        _push_input_spike(hist_step, hist_x, hist_head, i, now, run.decay_pre, run.trace_add)
+        if mode[1] and run.has_pre:
+            for a in range(mode[0]):
+                j = act[a]
+                slot = (step + dsteps[i, j]) % n_ring
+                if ev_n[slot] == run.ev_cap:
+                    mode[1] = 0  # too many: check every arrival
+                    ev_n[:] = 0
+                    break
+                ev_i[slot, ev_n[slot]] = i
+                ev_j[slot, ev_n[slot]] = j
+                ev_n[slot] += 1
+
+
+@_stage
+def _deliver(run, w, offset, ring, idx, ptr, g_e, step):
     """Stage 4: input spikes emitted now write their row of weights into the ring of future
     g_e (one slot per delay, Brian 1's DelayConnection); this step's slot joins g_e."""
-    ring = work.ring
-    n_ring = run.n_ring
+    n = w.shape[1]
+    size = ring.shape[0]
+    base = (step % run.n_ring) * n
     if step < run.n_present:
-        for k in range(work.ptr[step], work.ptr[step + 1]):
-            i = work.idx[k]
-            if run.learn:
-                _push_input_spike(st.hist_step, st.hist_x, st.hist_head, i, now,
-                                  run.decay_pre, run.trace_add)  # fmt: skip
-                if work.mode[1] and run.has_pre:
-                    for a in range(work.mode[0]):
-                        j = work.act[a]
-                        slot = (step + lay.dsteps[i, j]) % n_ring
-                        if work.ev_n[slot] == run.ev_cap:
-                            work.mode[1] = 0  # too many: check every arrival
-                            work.ev_n[:] = 0
-                            break
-                        work.ev_i[slot, work.ev_n[slot]] = i
-                        work.ev_j[slot, work.ev_n[slot]] = j
-                        work.ev_n[slot] += 1
-            for d in range(run.max_delay + 1):
-                slot = (step + d) % n_ring
-                for b in range(lay.bstart[i, d], lay.bstart[i, d + 1]):
-                    ring[slot, lay.order[i, b]] += w[i, b]
-    slot = step % n_ring
-    g_e = st.g_e_exc
-    for j in range(g_e.shape[0]):
-        g_e[j] += ring[slot, j]
-        ring[slot, j] = 0.0
+        for k in range(ptr[step], ptr[step + 1]):
+            i = idx[k]
+            # cell of synapse (i, j): slot (step + delay) % n_ring, column j
+            for j in range(n):
+                cell = base + offset[i, j]
+                cell = cell - size if cell >= size else cell
+                ring[cell] += w[i, j]
+    for j in range(n):
+        g_e[j] += ring[base + j]
+        ring[base + j] = 0.0
 
 
-@jit
+@_stage
 def _arrivals(run, st, w, lay, work, step):
     """Stage 4 (end): presynaptic STDP of the synapses whose spike arrives now.
 
@@ -497,50 +525,52 @@ def _arrivals(run, st, w, lay, work, step):
     becomes active while spikes are in flight); otherwise every arriving synapse is checked.
     """
     x1 = st.x_post1
+    rule, sp = run.rule, run.sp
     if work.mode[1]:
+        ev_i, ev_j, ev_n = work.ev_i, work.ev_j, work.ev_n
         slot = step % run.n_ring
-        for e in range(work.ev_n[slot]):
-            i = work.ev_i[slot, e]
-            j = work.ev_j[slot, e]
+        for e in range(ev_n[slot]):
+            i = ev_i[slot, e]
+            j = ev_j[slot, e]
             if x1[j] != 0.0:
-                b = lay.pos[i, j]
-                w[i, b] = stdp_on_pre(run.rule, w[i, b], x1[j], run.sp)
-        work.ev_n[slot] = 0
+                w[i, j] = stdp_on_pre(rule, w[i, j], x1[j], sp)
+        ev_n[slot] = 0
     elif work.mode[0] > 0:
-        ptr = work.ptr
+        ptr, idx, bstart, order = work.ptr, work.idx, lay.bstart, lay.order
         for s in range(max(0, step - run.max_delay), min(step, run.n_present - 1) + 1):
             d = step - s
             for k in range(ptr[s], ptr[s + 1]):
-                i = work.idx[k]
-                for b in range(lay.bstart[i, d], lay.bstart[i, d + 1]):
-                    j = lay.order[i, b]
+                i = idx[k]
+                for b in range(bstart[i, d], bstart[i, d + 1]):
+                    j = order[i, b]
                     if x1[j] != 0.0:
-                        w[i, b] = stdp_on_pre(run.rule, w[i, b], x1[j], run.sp)
+                        w[i, j] = stdp_on_pre(rule, w[i, j], x1[j], sp)
 
 
-@jit
-def _decay_traces(run, st):
+@_stage
+def _decay_traces(x1, x2, e1, e2):
     """Stage 5: postsynaptic traces decay one step (exactly)."""
-    for j in range(st.x_post1.shape[0]):
-        st.x_post1[j] *= run.e1
-        st.x_post2[j] *= run.e2
+    for j in range(x1.shape[0]):
+        x1[j] *= e1
+        x2[j] *= e2
 
 
 @jit
 def _flush(st, trace_floor):
     """End of an attempt: x_post1 below ``trace_floor`` and other traces and conductances
     below 1e-30 become exactly 0 (no denormal arithmetic; fewer neurons to visit)."""
-    for j in range(st.v_exc.shape[0]):
-        if st.x_post1[j] < trace_floor:
-            st.x_post1[j] = 0.0
-        if st.x_post2[j] < 1e-30:
-            st.x_post2[j] = 0.0
-        if st.g_e_exc[j] < 1e-30:
-            st.g_e_exc[j] = 0.0
-        if st.g_i_exc[j] < 1e-30:
-            st.g_i_exc[j] = 0.0
-        if st.g_e_inh[j] < 1e-30:
-            st.g_e_inh[j] = 0.0
+    x1, x2, g_e, g_i, g_e_inh = st.x_post1, st.x_post2, st.g_e_exc, st.g_i_exc, st.g_e_inh
+    for j in range(x1.shape[0]):
+        if x1[j] < trace_floor:
+            x1[j] = 0.0
+        if x2[j] < 1e-30:
+            x2[j] = 0.0
+        if g_e[j] < 1e-30:
+            g_e[j] = 0.0
+        if g_i[j] < 1e-30:
+            g_i[j] = 0.0
+        if g_e_inh[j] < 1e-30:
+            g_e_inh[j] = 0.0
 
 
 @jit
@@ -549,14 +579,15 @@ def _quiet(run, st, theta, remaining):
     p = run.p
     tol = run.rest_tol
     shrink = run.c_theta**remaining if run.learn else 1.0
-    for j in range(st.v_exc.shape[0]):
-        if st.g_e_exc[j] > tol or st.g_i_exc[j] > tol or st.g_e_inh[j] > tol:
+    g_e, g_i, g_e_inh, v_exc, v_inh = st.g_e_exc, st.g_i_exc, st.g_e_inh, st.v_exc, st.v_inh
+    for j in range(v_exc.shape[0]):
+        if g_e[j] > tol or g_i[j] > tol or g_e_inh[j] > tol:
             return False
         threshold = p.v_th_exc + theta[j] * min(shrink, 1.0) - p.theta_offset
-        top = max(st.v_exc[j], p.v_rest_exc, p.v_reset_exc)
+        top = max(v_exc[j], p.v_rest_exc, p.v_reset_exc)
         if top >= threshold:
             return False
-        if max(st.v_inh[j], p.v_rest_inh, p.v_reset_inh) >= p.v_th_inh:
+        if max(v_inh[j], p.v_rest_inh, p.v_reset_inh) >= p.v_th_inh:
             return False
     return True
 
@@ -588,22 +619,24 @@ def _rest_jump(run, st, theta, m):
 # ------------------------------------------------------------------------------- one image
 
 
-@jit
+@_stage
 def _start_attempt(run, rates_base, w, lay, st, work, rec, intensity, attempts):
     """Normalise (training), draw the attempt's input spikes, reset the per-attempt arrays.
     Returns the number of input spikes."""
     n = w.shape[1]
     if run.learn and run.w_sum > 0.0 and (attempts == 1 or run.normalise_retries):
-        _normalise(w, lay.order, run.w_sum, work.sums)
+        _normalise(w, run.w_sum, work.sums)
+    rates = work.rates
     for i in range(rates_base.shape[0]):
-        work.rates[i] = rates_base[i] * intensity
+        rates[i] = rates_base[i] * intensity
     n_spikes = draw_input_spikes(
-        work.rates, run.n_present, run.dt, work.raw_step, work.raw_idx, work.ptr, work.idx,
+        rates, run.n_present, run.dt, work.raw_step, work.raw_idx, work.ptr, work.idx,
         work.fill,
     )  # fmt: skip
+    counts, rest_counts = work.counts, st.rest_counts
     for j in range(n):
-        work.counts[j] = st.rest_counts[j] if run.count_rest_spikes else 0
-        st.rest_counts[j] = 0
+        counts[j] = rest_counts[j] if run.count_rest_spikes else 0
+        rest_counts[j] = 0
     if run.record:
         rec.input_spikes[:, :] = False
         rec.exc_spikes[:, :] = False
@@ -611,12 +644,13 @@ def _start_attempt(run, rates_base, w, lay, st, work, rec, intensity, attempts):
         for s in range(run.n_present):
             for k in range(work.ptr[s], work.ptr[s + 1]):
                 rec.input_spikes[s, work.idx[k]] = True
-    work.ring[:, :] = 0.0
+    work.ring[:] = 0.0
+    is_act, act, x1 = work.is_act, work.act, st.x_post1
     n_act = 0
     for j in range(n):
-        work.is_act[j] = st.x_post1[j] != 0.0
-        if work.is_act[j]:
-            work.act[n_act] = j
+        is_act[j] = x1[j] != 0.0
+        if is_act[j]:
+            act[n_act] = j
             n_act += 1
     work.mode[0] = n_act
     work.mode[1] = n_act <= _QUEUE_MAX
@@ -628,10 +662,18 @@ def _start_attempt(run, rates_base, w, lay, st, work, rec, intensity, attempts):
 def present(run, rates_base, w, lay, theta, st, work, rec, counts_out):
     """Present one image (all attempts and rests) to the network; modify state in place.
 
-    ``rates_base`` are the image's rates [Hz] at intensity 1, ``w`` is in the sorted layout of
-    ``lay``; ``counts_out`` receives the per-neuron counts of the recorded (last) attempt.
+    ``rates_base`` are the image's rates [Hz] at intensity 1; ``counts_out`` receives the
+    per-neuron counts of the recorded (last) attempt.
     Returns the :class:`Stats` of the image.
     """
+    # arrays touched in every step, bound once
+    v_exc, v_inh, ref_exc, ref_inh = st.v_exc, st.v_inh, st.ref_exc, st.ref_inh
+    g_e_exc, g_i_exc, g_e_inh, x1, x2 = st.g_e_exc, st.g_i_exc, st.g_e_inh, st.x_post1, st.x_post2
+    margin_e, margin_i, no_g = work.margin_e, work.margin_i, work.no_g
+    ring, idx, ptr, offset = work.ring, work.idx, work.ptr, lay.offset
+    mode, ev_n = work.mode, work.ev_n
+    learn = run.learn
+    pre_rule = learn and run.has_pre
     intensity = run.intensity
     attempts = 0
     total_in = 0
@@ -646,25 +688,27 @@ def present(run, rates_base, w, lay, theta, st, work, rec, counts_out):
         for step in range(run.n_total):
             now = t0 + step
             # (1) integrate, threshold, reset
-            crossing = _integrate(run, st, theta, work)
-            n_e = 0
-            n_i = 0
+            crossing = _integrate(run, theta, v_exc, g_e_exc, g_i_exc, ref_exc, margin_e, v_inh,
+                                  g_e_inh, ref_inh, margin_i, no_g)  # fmt: skip
             if crossing > 0:
                 n_e, n_i = _fire(run, st, theta, work)
-            # (2) excitatory spikes: learning, traces, drive of the inhibitory partner
-            unstable += _excitatory_spikes(run, st, w, lay, work, rec, step, now, n_e)
-            total_e += n_e
-            # (3) inhibitory spikes: all excitatory neurons except the partner
-            if n_i > 0:
-                unstable += _inhibitory_spikes(run, st, work, rec, step, n_i)
-                total_i += n_i
+                # (2) excitatory spikes: learning, traces, drive of the inhibitory partner
+                if n_e > 0:
+                    unstable += _excitatory_spikes(run, st, w, lay, work, rec, step, now, n_e)
+                    total_e += n_e
+                # (3) inhibitory spikes: all excitatory neurons except the partner
+                if n_i > 0:
+                    unstable += _inhibitory_spikes(run, st, work, rec, step, n_i)
+                    total_i += n_i
             # (4) input spikes into the ring of future g_e; presynaptic STDP on arrival
-            _input_spikes(run, st, w, lay, work, step, now)
-            if run.learn and run.has_pre:
+            if learn and step < run.n_present and ptr[step + 1] > ptr[step]:
+                _input_history(run, st, lay, work, step, now)
+            _deliver(run, w, offset, ring, idx, ptr, g_e_exc, step)
+            if pre_rule and (ev_n[step % run.n_ring] > 0 if mode[1] else mode[0] > 0):
                 _arrivals(run, st, w, lay, work, step)
             # (5) traces decay; the rest is finished in closed form once nothing can happen
-            if run.learn:
-                _decay_traces(run, st)
+            if learn:
+                _decay_traces(x1, x2, run.e1, run.e2)
             if step >= run.n_present + run.max_delay and step < run.n_total - 1:
                 remaining = run.n_total - 1 - step
                 if _quiet(run, st, theta, remaining):
@@ -673,8 +717,9 @@ def present(run, rates_base, w, lay, theta, st, work, rec, counts_out):
         st.step[0] = t0 + run.n_total
         _flush(st, run.trace_floor)
         attempt_sum = 0
+        counts = work.counts
         for j in range(w.shape[1]):
-            attempt_sum += work.counts[j]
+            attempt_sum += counts[j]
         presented_total += attempt_sum
         criterion = presented_total if run.retry_on_total else attempt_sum
         if criterion >= run.min_spikes or attempts >= run.max_attempts:

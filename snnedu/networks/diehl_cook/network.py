@@ -38,12 +38,7 @@ from snnedu.networks.diehl_cook.readout import (
     predict_labels,
     with_log,
 )
-from snnedu.networks.diehl_cook.state import (
-    DiehlCookNetwork,
-    DiehlCookState,
-    from_kernel,
-    to_kernel,
-)
+from snnedu.networks.diehl_cook.state import DiehlCookNetwork, DiehlCookState, copy_network
 
 __all__ = [
     "EvaluationResult",
@@ -267,7 +262,7 @@ def train_diehl_cook(
         )
     run = kernel.make_run(p, q, network.stdp, network.rule, learn=True)
     lay = layout(network.delays, run)
-    knet = to_kernel(network, lay)
+    knet = copy_network(network)  # the kernel trains it in place
     work = kernel.alloc_work(run, knet.n)
     rec = kernel.no_recording()
     log = grow_log(network.log, target)
@@ -282,7 +277,7 @@ def train_diehl_cook(
     order, order_pass = None, -1
 
     def current():
-        return with_log(from_kernel(knet, lay), log, seen)
+        return with_log(copy_network(knet), log, seen)
 
     with stop.installed():
         try:
@@ -307,7 +302,7 @@ def train_diehl_cook(
                     bar.update(1)
                     _show_progress(bar, int(counts.sum()), window_correct)
                 if snapshot_every and seen % snapshot_every == 0:
-                    snapshots.append((seen, np.take_along_axis(knet.w, lay.pos, axis=1)))
+                    snapshots.append((seen, knet.w.copy()))
                 if checkpoint is not None and seen % checkpoint_every == 0:
                     save_diehl_cook(checkpoint, current(), metadata)
                 if callback is not None:
@@ -354,7 +349,7 @@ def respond_diehl_cook(
     seeds = rng.integers(0, 2**32, size=n_images, dtype=np.int64)
     run = kernel.make_run(p, q, network.stdp, network.rule, learn=False)
     lay = layout(network.delays, run)
-    knet = to_kernel(network, lay)
+    knet = copy_network(network)
     counts = np.zeros((n_images, n), np.int32)
     stats = np.zeros((n_images, 5), np.int64)
     rec = kernel.no_recording()
@@ -433,7 +428,7 @@ def record_image(
     x = rates_base(np.asarray(image)[None], q)[0]
     run = kernel.make_run(p, q, network.stdp, network.rule, learn=bool(learn), record=True)
     lay = layout(network.delays, run)
-    knet = to_kernel(network, lay)
+    knet = copy_network(network)
     if not learn:
         knet = knet._replace(state=kernel.rested_state(p, knet.n))
     rec = kernel.Rec(
@@ -475,15 +470,16 @@ def draw_sequence(rates_hz, q: ProtocolParams):
 
 
 def layout(delays: np.ndarray, run: kernel.Run) -> kernel.Layout:
-    """The delay-sorted layout of the input synapses (see :class:`~.kernel.Layout`)."""
+    """Where the input synapses deliver their spikes (see :class:`~.kernel.Layout`)."""
     max_delay = run.max_delay
     steps = np.clip(np.floor(delays / run.dt).astype(np.int64), 0, max_delay)
     order = np.argsort(steps, axis=1, kind="stable").astype(np.int32)
-    pos = np.argsort(order, axis=1, kind="stable").astype(np.int32)
     bstart = np.zeros((N_INPUTS, max_delay + 2), np.int32)
     for d in range(max_delay + 1):
         bstart[:, d + 1] = bstart[:, d] + (steps == d).sum(axis=1)
-    return kernel.Layout(order, pos, bstart, steps.astype(np.int16))
+    n = delays.shape[1]
+    offset = (steps * n + np.arange(n)).astype(np.int32)
+    return kernel.Layout(order, bstart, steps.astype(np.int16), offset)
 
 
 def rates_base(images, q: ProtocolParams) -> np.ndarray:

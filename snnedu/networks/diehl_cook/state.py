@@ -1,8 +1,7 @@
 """The network and its state: what is trained, saved, loaded and resumed.
 
-The kernel keeps the input weights in a delay-sorted layout (:class:`~.kernel.Layout`);
-:func:`to_kernel` and :func:`from_kernel` convert the fields named in :data:`SORTED_FIELDS`,
-and only those, whatever the shapes of the other arrays.
+The kernel works on these arrays as they are (no layout of its own), so what it trains is
+what is saved and resumed.
 """
 
 from __future__ import annotations
@@ -14,15 +13,7 @@ import numpy as np
 from snnedu.models.stdp import STDPParams
 from snnedu.networks.diehl_cook.params import DiehlCookParams, ProtocolParams
 
-__all__ = [
-    "SORTED_FIELDS",
-    "DiehlCookNetwork",
-    "DiehlCookState",
-    "TrainingLog",
-    "copy_network",
-    "from_kernel",
-    "to_kernel",
-]
+__all__ = ["DiehlCookNetwork", "DiehlCookState", "TrainingLog", "copy_network"]
 
 
 class DiehlCookState(NamedTuple):
@@ -93,10 +84,6 @@ class DiehlCookNetwork(NamedTuple):
         return self.w.shape[1]
 
 
-SORTED_FIELDS = ("w",)
-"""Fields of :class:`DiehlCookNetwork` that the kernel keeps in its delay-sorted layout."""
-
-
 def copy_network(network: DiehlCookNetwork) -> DiehlCookNetwork:
     """A deep copy of the arrays of ``network`` (parameters are immutable)."""
     if not isinstance(network, DiehlCookNetwork):
@@ -106,19 +93,3 @@ def copy_network(network: DiehlCookNetwork) -> DiehlCookNetwork:
         state=DiehlCookState(*(a.copy() for a in network.state)),
         log=TrainingLog(*(a.copy() for a in network.log)),
     )  # fmt: skip
-
-
-def to_kernel(net: DiehlCookNetwork, lay) -> DiehlCookNetwork:
-    """A copy of ``net`` with the fields of :data:`SORTED_FIELDS` in the kernel's layout."""
-    net = copy_network(net)
-    return net._replace(
-        **{k: np.take_along_axis(getattr(net, k), lay.order, axis=1) for k in SORTED_FIELDS}
-    )
-
-
-def from_kernel(knet: DiehlCookNetwork, lay) -> DiehlCookNetwork:
-    """A natural-layout copy of a kernel-layout network."""
-    net = copy_network(knet)
-    return net._replace(
-        **{k: np.take_along_axis(getattr(knet, k), lay.pos, axis=1) for k in SORTED_FIELDS}
-    )
