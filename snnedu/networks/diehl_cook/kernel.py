@@ -72,6 +72,7 @@ class Run(NamedTuple):
     rule: int  # STDP rule code
     learn: bool  # training (STDP, θ) or testing (frozen)
     record: bool  # fill the rasters of the last attempt
+    skip_last_rest: bool  # testing from a rested network: no rest after the last attempt
     has_pre: bool  # the rule updates weights on presynaptic spikes
     implicit: bool  # linearly implicit membrane step instead of forward Euler
     hold_exc: bool  # excitatory v held at v_reset while refractory
@@ -156,13 +157,21 @@ def make_run(
     rule: str,
     learn: bool,
     record: bool = False,
+    skip_last_rest: bool = False,
 ) -> Run:
-    """The constants of a simulation with typed parameters ``p``, ``q``, ``sp``."""
+    """The constants of a simulation with typed parameters ``p``, ``q``, ``sp``.
+
+    ``skip_last_rest``: only for testing images that each start from a rested network, where
+    the rest after the last attempt changes nothing that is kept (its spikes are not counted).
+    """
+    if skip_last_rest and learn:
+        raise ValueError("skip_last_rest is only for testing (learn=False).")
     steps = derived_steps(p, q)
     n_decay = math.ceil(40.0 * sp.tau_pre / q.dt) + 2
     return Run(
         p=p, sp=sp, decay_pre=np.exp(-np.arange(n_decay) * q.dt / sp.tau_pre),
         rule=rule_code(rule), learn=bool(learn), record=bool(record),
+        skip_last_rest=bool(skip_last_rest),
         has_pre=uses_pre_update(rule), implicit=q.implicit_euler, hold_exc=p.hold_exc,
         trace_add=q.trace_add, count_rest_spikes=q.count_rest_spikes,
         normalise_retries=q.normalise_retries, retry_on_total=q.retry_on_total,
@@ -334,8 +343,10 @@ def _membrane_step(
 
 @_stage
 def _integrate(run, theta, v_exc, g_e_exc, g_i_exc, ref_exc, margin_e, v_inh, g_e_inh, ref_inh,
-               margin_i, no_g):  # fmt: skip
-    """Stage 1: every neuron integrates one step; returns how many crossed their threshold."""
+               margin_i, no_g, inh_at_rest):  # fmt: skip
+    """Stage 1: every neuron integrates one step; returns how many crossed their threshold.
+    Inhibitory neurons exactly at rest (v = v_rest, g_e = 0, not refractory: their step is
+    the identity) are skipped while ``inh_at_rest``."""
     p = run.p
     if run.learn:
         c_theta = run.c_theta
@@ -345,11 +356,26 @@ def _integrate(run, theta, v_exc, g_e_exc, g_i_exc, ref_exc, margin_e, v_inh, g_
         v_exc, g_e_exc, g_i_exc, ref_exc, theta, margin_e, run.a_e, p.v_rest_exc, p.e_exc,
         p.e_inh_exc, run.th_base, run.c_ge, run.c_gi, run.hold_exc, run.implicit,
     )  # fmt: skip
-    crossing += _membrane_step(
-        v_inh, g_e_inh, no_g, ref_inh, no_g, margin_i, run.a_i, p.v_rest_inh, p.e_exc, 0.0,
-        p.v_th_inh, run.c_ge, 0.0, True, run.implicit,
-    )  # fmt: skip
+    if not inh_at_rest:
+        crossing += _membrane_step(
+            v_inh, g_e_inh, no_g, ref_inh, no_g, margin_i, run.a_i, p.v_rest_inh, p.e_exc, 0.0,
+            p.v_th_inh, run.c_ge, 0.0, True, run.implicit,
+        )  # fmt: skip
     return crossing
+
+
+@jit
+def _inhibitory_at_rest(run, v_inh, g_e_inh, ref_inh, margin_i):
+    """True if every inhibitory neuron is exactly at rest below threshold (then ``margin_i``
+    is set to -1: none can fire until an excitatory spike drives one)."""
+    p = run.p
+    if p.v_rest_inh >= p.v_th_inh:
+        return False
+    for j in range(v_inh.shape[0]):
+        if v_inh[j] != p.v_rest_inh or g_e_inh[j] != 0.0 or ref_inh[j] != 0:
+            return False
+    margin_i[:] = -1.0
+    return True
 
 
 @_stage
@@ -659,6 +685,15 @@ def _start_attempt(run, rates_base, w, lay, st, work, rec, intensity, attempts):
 
 
 @jit
+def _attempt_done(run, counts, presented_before, attempts):
+    """The retry rule: True if this attempt's spikes (or all attempts', ``retry_on_total``)
+    reach ``min_spikes``, or the attempts are used up."""
+    attempt_sum = counts.sum()
+    criterion = presented_before + attempt_sum if run.retry_on_total else attempt_sum
+    return criterion >= run.min_spikes or attempts >= run.max_attempts
+
+
+@jit
 def present(run, rates_base, w, lay, theta, st, work, rec, counts_out):
     """Present one image (all attempts and rests) to the network; modify state in place.
 
@@ -684,14 +719,21 @@ def present(run, rates_base, w, lay, theta, st, work, rec, counts_out):
     while True:
         attempts += 1
         total_in += _start_attempt(run, rates_base, w, lay, st, work, rec, intensity, attempts)
+        inh_at_rest = _inhibitory_at_rest(run, v_inh, g_e_inh, ref_inh, margin_i)
         t0 = st.step[0]
         for step in range(run.n_total):
             now = t0 + step
             # (1) integrate, threshold, reset
             crossing = _integrate(run, theta, v_exc, g_e_exc, g_i_exc, ref_exc, margin_e, v_inh,
-                                  g_e_inh, ref_inh, margin_i, no_g)  # fmt: skip
+                                  g_e_inh, ref_inh, margin_i, no_g, inh_at_rest)  # fmt: skip
+            if step == run.n_present and run.skip_last_rest:
+                # testing from a rested network: the rest after the last attempt changes
+                # nothing that is kept
+                if _attempt_done(run, work.counts, presented_total, attempts):
+                    break
             if crossing > 0:
                 n_e, n_i = _fire(run, st, theta, work)
+                inh_at_rest = inh_at_rest and n_e == 0
                 # (2) excitatory spikes: learning, traces, drive of the inhibitory partner
                 if n_e > 0:
                     unstable += _excitatory_spikes(run, st, w, lay, work, rec, step, now, n_e)
@@ -716,13 +758,9 @@ def present(run, rates_base, w, lay, theta, st, work, rec, counts_out):
                     break
         st.step[0] = t0 + run.n_total
         _flush(st, run.trace_floor)
-        attempt_sum = 0
-        counts = work.counts
-        for j in range(w.shape[1]):
-            attempt_sum += counts[j]
-        presented_total += attempt_sum
-        criterion = presented_total if run.retry_on_total else attempt_sum
-        if criterion >= run.min_spikes or attempts >= run.max_attempts:
+        done = _attempt_done(run, work.counts, presented_total, attempts)
+        presented_total += work.counts.sum()
+        if done:
             break
         intensity += run.intensity_step
     for j in range(w.shape[1]):

@@ -74,8 +74,8 @@ class Responses(NamedTuple):
     counts: np.ndarray  # int32 (n_images, n), excitatory spikes of the recorded attempt
     attempts: np.ndarray  # int32 (n_images,)
     input_spikes: np.ndarray  # int64 (n_images,), over all attempts
-    exc_spikes: np.ndarray  # int64 (n_images,), over all attempts
-    inh_spikes: np.ndarray  # int64 (n_images,), over all attempts
+    exc_spikes: np.ndarray  # int64 (n_images,), over all attempts and the rests between
+    inh_spikes: np.ndarray  # int64 (n_images,), over all attempts and the rests between
     euler_unstable: np.ndarray  # int64 (n_images,), forward-Euler overshoots (0: trustworthy)
 
 
@@ -336,8 +336,9 @@ def respond_diehl_cook(
     rng : numpy.random.Generator
         One seed per image is drawn from it, so results do not depend on the thread count.
     parallel : bool
-        True: every image starts from a rested network, images run in parallel on all cores.
-        False: one after the other, carrying the state over like the authors' code.
+        True: every image starts from a rested network, images run in parallel on all cores,
+        and the rest after an image's last attempt is not simulated (it changes nothing that
+        is kept). False: one after the other, carrying the state over like the authors' code.
     """
     if not isinstance(network, DiehlCookNetwork):
         raise ValueError(f"expected a DiehlCookNetwork, got {type(network).__name__}.")
@@ -347,13 +348,14 @@ def respond_diehl_cook(
     x = rates_base(images, q)
     n_images, n = len(x), network.n
     seeds = rng.integers(0, 2**32, size=n_images, dtype=np.int64)
-    run = kernel.make_run(p, q, network.stdp, network.rule, learn=False)
+    rested = parallel and n_images > 0
+    run = kernel.make_run(p, q, network.stdp, network.rule, learn=False, skip_last_rest=rested)
     lay = layout(network.delays, run)
     knet = copy_network(network)
     counts = np.zeros((n_images, n), np.int32)
     stats = np.zeros((n_images, 5), np.int64)
     rec = kernel.no_recording()
-    if parallel and n_images > 0:
+    if rested:
         import numba
 
         threads = min(n_images, numba.get_num_threads())
