@@ -67,7 +67,9 @@ Numerics (what the kernel does, exactly)
 - Delays are whole steps, ``floor(delay / dt)`` (0…19 steps for U[0, 10) ms), and a spike's
   conductance increments are written into a ring of future values when it is emitted, with
   the weights of that moment — exactly what Brian 1's ``DelayConnection`` (the authors'
-  simulator) does. The presynaptic STDP update and trace happen when the spike arrives.
+  simulator) does. The ring is slot-major and each synapse knows its cell (``delay·n + j``),
+  so an input spike adds its row of weights in one contiguous pass. The presynaptic STDP
+  update and trace happen when the spike arrives.
 - The presynaptic trace is lazy and kept per *input*, not per synapse: the trace of synapse
   (i, j) is the trace of input i delayed by that synapse's delay, ``x_pre(t) = X_i(t - d_ij)``,
   and ``X_i`` only changes when input i fires. Each input keeps its last ``max_delay + 2``
@@ -82,7 +84,10 @@ Numerics (what the kernel does, exactly)
   ``rest_tol·|e - v|·dt/τ_m / (1 - c)`` ≈ 1e-9 mV.
 - Evaluation presents every image to a *rested* network (v at rest, g = 0), in parallel over
   images; the authors' code runs sequentially and carries the small residual state of the
-  previous image's rest over (``parallel=False`` does that).
+  previous image's rest over (``parallel=False`` does that). From a rested network the rest
+  after an image's last attempt changes nothing that is kept, so it is not simulated, and
+  inhibitory neurons exactly at rest (their forward-Euler step is the identity) are not
+  updated until the first excitatory spike of an attempt.
 
 Where the paper and the authors' code disagree, the code is the default and the paper's choice
 is an option (see ``docs`` of :class:`ProtocolParams`): spikes counted only in the latest
