@@ -157,3 +157,17 @@ def test_bad_arguments_give_an_error_status_before_loading_data(tmp_path, capsys
     assert main([*train, "--size", "3", "--rule", "hebb"]) == 2
     assert "unknown STDP rule" in capsys.readouterr().err
     assert main(["mnist", "eval", str(tmp_path / "missing.npz"), "--dataset", "offline"]) == 2
+
+
+def test_train_with_the_course_preset_saves_a_course_network(tmp_path, capsys, data):
+    out = tmp_path / "course.npz"
+    train = ["mnist", "train", "--preset", "course", "--size", "2", "--n-train", "4",
+             "--output", str(out), *_common(data)]  # fmt: skip
+    assert main(train) == 0
+    net = load_diehl_cook(out)
+    _, protocol, _, rule = dc.preset("course", 2)
+    assert (net.preset, net.rule, net.protocol) == ("course", rule, protocol)
+    assert "course preset" in capsys.readouterr().out
+    with pytest.raises(SystemExit) as done:  # argparse: an unknown choice, listing them
+        main(["mnist", "train", "--preset", "fast", "--output", str(tmp_path / "x")])
+    assert done.value.code == 2 and "paper" in capsys.readouterr().err
