@@ -12,6 +12,7 @@ import pytest
 from snnedu.data import load_dataset_or_offline
 from snnedu.models.stdp import rule_code, stdp_on_post, stdp_on_pre
 from snnedu.networks import diehl_cook as dc
+from snnedu.networks.diehl_cook import kernel, network
 
 
 @pytest.fixture(scope="module")
@@ -43,19 +44,20 @@ def reference_train(net: dc.DiehlCookNetwork, images) -> tuple[list, np.ndarray,
     now0 = int(st.step[0])
     n_present = round(q.t_present / q.dt)
     n_total = n_present + round(q.t_rest / q.dt)
-    hold = p.hold_exc > 0.5  # else Brian 1: v integrates, spikes blocked for t_ref - dt/2
-    n_ref_e = round(p.t_ref_exc / q.dt) - (0 if hold else 1)
-    n_ref_i = round(p.t_ref_inh / q.dt)
+    hold = p.hold_exc  # else Brian 1: v integrates while refractory
+    # Brian 1 blocks spikes while t - t_spike < t_ref - dt/2: round(t_ref/dt) - 1 steps
+    n_ref_e = round(p.t_ref_exc / q.dt) - 1
+    n_ref_i = round(p.t_ref_inh / q.dt) - 1
     all_counts = []
     for k, image in enumerate(images):
-        dc._seed(dc._image_seed(net.seed, net.images_seen + k))
+        kernel.seed_numba(network.image_seed(net.seed, net.images_seen + k))
         intensity, attempts, total = q.intensity, 0, 0
         while True:
             attempts += 1
             if q.w_sum > 0 and (attempts == 1 or q.normalise_retries):
                 w *= q.w_sum / w.sum(axis=0)
             rates = image.reshape(784).astype(float) * q.rate_scale * intensity
-            spikes = dc._draw_sequence(rates, q)
+            spikes = network.draw_sequence(rates, q)
             counts = rest_counts.copy() if q.count_rest_spikes else np.zeros(n, int)
             rest_counts[:] = 0
             future_ge = np.zeros((n_total + 30, n))
@@ -140,11 +142,16 @@ def kernel_train(net, images):
     return counts, result.network
 
 
-@pytest.mark.parametrize("implicit_euler", [0.0, 1.0])
-def test_kernel_matches_slow_reference_spike_for_spike(digits, implicit_euler):
+@pytest.mark.parametrize(
+    ("implicit_euler", "rule", "hold_exc"),
+    [(False, "triplet", False), (True, "triplet", False), (False, "pair", True)],
+)
+def test_kernel_matches_slow_reference_spike_for_spike(digits, implicit_euler, rule, hold_exc):
     images, _ = digits
     protocol = dc.ProtocolParams(implicit_euler=implicit_euler)
-    net = dc.init_diehl_cook(6, protocol=protocol, rng=np.random.default_rng(3))
+    params = dc.DiehlCookParams(hold_exc=hold_exc)
+    net = dc.init_diehl_cook(6, rule=rule, params=params, protocol=protocol,
+                             rng=np.random.default_rng(3))  # fmt: skip
     faint = (images[2] // 12).astype(np.uint8)  # too faint: needs retries at higher intensity
     batch = np.stack([images[0], images[1], faint])
     got_counts, trained = kernel_train(net, batch)
@@ -167,7 +174,7 @@ def test_forward_euler_overshoot_is_reported_and_implicit_euler_keeps_v_between_
         rng = np.random.default_rng(0)
         return dc.init_diehl_cook(20, params=strong, protocol=protocol, rng=rng)
 
-    with pytest.warns(RuntimeWarning, match="implicit_euler=1"):
+    with pytest.warns(RuntimeWarning, match="implicit_euler=True"):
         dc.train_diehl_cook(network(0.0), images[:3])
     with warnings.catch_warnings():
         warnings.simplefilter("error")
@@ -178,22 +185,40 @@ def test_forward_euler_overshoot_is_reported_and_implicit_euler_keeps_v_between_
 
 
 def test_refractory_excitatory_neuron_integrates_and_fires_again_after_exactly_t_ref():
-    """Brian 1 (the authors' simulator) only blocks spikes for t_ref after a string reset, v
-    keeps integrating: a neuron driven far above threshold fires every t_ref / dt steps. A
-    neuron held at v_reset (hold_exc = 1) first has to climb back, so its intervals are longer.
+    """Brian 1 (the authors' simulator) only blocks spikes for t_ref - dt/2 after a string
+    reset, and v keeps integrating: a neuron driven far above threshold fires every
+    t_ref / dt = 10 steps. A neuron held at v_reset (hold_exc) first has to climb back, so its
+    intervals are longer, unless one step from v_reset reaches threshold: then it too fires
+    every 10 steps (not 11: it integrates again in the step in which it may fire).
     """
     white = np.full((28, 28), 255, np.uint8)  # g_e ~ 5: v tends to about -11 mV, far above
 
-    def min_interval(hold):
-        params = dc.DiehlCookParams(hold_exc=hold)
-        net = dc.init_diehl_cook(1, params=params, rng=np.random.default_rng(0))
+    def min_interval(**params):
+        net = dc.init_diehl_cook(1, params=dc.DiehlCookParams(**params),
+                                 rng=np.random.default_rng(0))  # fmt: skip
         steps = np.flatnonzero(dc.record_image(net, white, np.random.default_rng(1)).exc_spikes)
         assert len(steps) > 20
         return np.diff(steps).min() * net.protocol.dt
 
     t_ref = dc.DiehlCookParams().t_ref_exc
-    assert min_interval(0.0) == pytest.approx(t_ref)
-    assert min_interval(1.0) > t_ref + 1.0  # 5 ms held, then several steps back to threshold
+    assert dc.DiehlCookParams().hold_exc is False  # the paper's default: Brian 1
+    assert min_interval(hold_exc=False) == pytest.approx(t_ref)
+    assert min_interval(hold_exc=True) > t_ref + 1.0  # 4.5 ms held, then steps to threshold
+    # threshold -52 mV: from v_reset = -52.2 mV one step with g_e ~ 5 adds ~1.2 mV
+    assert min_interval(hold_exc=True, v_reset_exc=-52.2) == pytest.approx(t_ref)
+    assert min_interval(hold_exc=False, v_reset_exc=-52.2) == pytest.approx(t_ref)
+
+
+def test_refractory_inhibitory_neuron_is_held_and_fires_again_after_exactly_t_ref():
+    # a huge partner drive (implicit step: stable) makes the inhibitory neuron fire whenever
+    # it may: every t_ref_inh / dt = 4 steps while g_e lasts
+    white = np.full((28, 28), 255, np.uint8)
+    params = dc.DiehlCookParams(w_exc_inh=1000.0)
+    protocol = dc.ProtocolParams(implicit_euler=True)
+    net = dc.init_diehl_cook(1, params=params, protocol=protocol, rng=np.random.default_rng(0))
+    steps = np.flatnonzero(dc.record_image(net, white, np.random.default_rng(1)).inh_spikes)
+    assert len(steps) > 20
+    assert np.diff(steps).min() * protocol.dt == pytest.approx(params.t_ref_inh)
 
 
 def test_theta_grows_by_theta_plus_per_spike_in_training_and_is_frozen_in_testing(digits):
@@ -284,9 +309,14 @@ def test_two_class_subset_is_learned_well_above_chance(digits):
     assert set(result.assignments[result.assignments >= 0]) <= {0, 1}
 
 
-def test_interrupted_and_resumed_training_equals_an_uninterrupted_run(tmp_path, digits):
+@pytest.mark.parametrize(("n", "shuffle"), [(8, False), (21, False), (22, False), (22, True)])
+def test_interrupted_and_resumed_training_equals_an_uninterrupted_run(tmp_path, digits, n, shuffle):
+    # n = 22 = the number of spikes kept per input (max_delay + 2): the input history then has
+    # the shape of the weights, which must not make it be converted like them
     images, labels = digits
-    net = dc.init_diehl_cook(8, rng=np.random.default_rng(7))
+    protocol = dc.ProtocolParams(shuffle=shuffle)
+    net = dc.init_diehl_cook(n, protocol=protocol, rng=np.random.default_rng(7))
+    assert net.state.hist_step.shape == (784, 22)
     full = dc.train_diehl_cook(net, images[:6], labels[:6], passes=2, update_interval=4).network
 
     def stop_after_5(k, record):
@@ -304,6 +334,82 @@ def test_interrupted_and_resumed_training_equals_an_uninterrupted_run(tmp_path, 
     np.testing.assert_array_equal(resumed.network.theta, full.theta)
     for a, b in zip(resumed.network.log, full.log, strict=True):
         np.testing.assert_array_equal(a, b)
+    for a, b in zip(resumed.network.state, full.state, strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_shuffled_training_shows_each_image_once_per_pass_in_a_new_order(digits):
+    images, _ = digits
+    labels = np.arange(6)  # the log's labels reveal the order
+    net = dc.init_diehl_cook(5, protocol=dc.ProtocolParams(shuffle=True),
+                             rng=np.random.default_rng(0))  # fmt: skip
+    log = dc.train_diehl_cook(net, images[:6], labels, passes=2).network.log
+    first, second = log.labels[:6], log.labels[6:]
+    assert sorted(first) == sorted(second) == list(range(6))
+    np.testing.assert_array_equal(first, dc.training_order(net.seed, 0, 6))
+    np.testing.assert_array_equal(second, dc.training_order(net.seed, 1, 6))
+    assert not np.array_equal(first, second)
+    in_order = dc.init_diehl_cook(5, rng=np.random.default_rng(0))
+    np.testing.assert_array_equal(
+        dc.train_diehl_cook(in_order, images[:6], labels).network.log.labels, labels
+    )
+
+
+def test_presets_build_networks_and_round_trip_through_the_saved_file(tmp_path, digits):
+    images, _ = digits
+    assert dc.PRESETS == ("paper", "course")
+    paper = dc.init_diehl_cook(5, rng=np.random.default_rng(0))
+    assert paper.preset == "paper" and paper.rule == "triplet"
+    assert paper.params == dc.DiehlCookParams()
+    assert paper.protocol == dc.ProtocolParams()
+    course = dc.init_diehl_cook(5, preset="course", rng=np.random.default_rng(0))
+    p, q, sp, rule = dc.preset("course", 5)
+    assert (course.params, course.protocol, course.stdp, course.rule) == (p, q, sp, rule)
+    # explicit arguments override the preset
+    mine = dc.init_diehl_cook(5, rule="triplet", protocol=dc.ProtocolParams(intensity=3),
+                              preset="course", rng=np.random.default_rng(0))  # fmt: skip
+    assert mine.rule == "triplet" and mine.stdp == dc.stdp_params("triplet")
+    assert mine.protocol.intensity == 3.0 and mine.preset == "course"
+    trained = dc.train_diehl_cook(course, images[:2]).network
+    path = dc.save_diehl_cook(tmp_path / "course.npz", trained)
+    back = dc.load_diehl_cook(path)
+    assert back.preset == "course" and dc.read_metadata(path)["preset"] == "course"
+    assert back.protocol == trained.protocol and back.rule == trained.rule
+    with pytest.raises(ValueError, match="paper, course"):
+        dc.init_diehl_cook(5, preset="fast", rng=np.random.default_rng(0))
+
+
+def test_flags_are_typed_and_whole_floats_share_one_compiled_version():
+    import numba
+
+    from snnedu.networks.diehl_cook.params import check_params
+
+    as_floats = dc.ProtocolParams(min_spikes=5.0, max_attempts=20.0, implicit_euler=1.0)
+    as_ints = dc.ProtocolParams(min_spikes=5, max_attempts=20, implicit_euler=True)
+    p, q_float = check_params(dc.DiehlCookParams(hold_exc=0), as_floats)
+    p_int, q_int = check_params(dc.DiehlCookParams(hold_exc=False, tau_e=1), as_ints)
+    assert q_float == q_int and type(q_float.min_spikes) is int and p.hold_exc is False
+    assert p_int == p and type(p_int.tau_e) is float
+    sp = dc.stdp_params("triplet")
+    run_float = kernel.make_run(p, q_float, sp, "triplet", learn=True)
+    run_int = kernel.make_run(p_int, q_int, sp, "triplet", learn=True)
+    assert numba.typeof(run_float) == numba.typeof(run_int)
+    with pytest.raises(ValueError, match="min_spikes must be a whole number"):
+        check_params(None, dc.ProtocolParams(min_spikes=2.5))
+    with pytest.raises(ValueError, match="shuffle must be True or False"):
+        check_params(None, dc.ProtocolParams(shuffle=0.5))
+
+
+def test_pair_rule_potentiates_on_every_post_spike_and_depresses_on_pre_spikes():
+    from snnedu.models.stdp import PAIR, stdp_on_post, stdp_on_pre
+
+    p = dc.stdp_params("pair")
+    assert (p.eta_pre, p.eta_post) == (1e-4, 1e-2)
+    # unlike the triplet rule, no recent post spike is needed (x_post2_before = 0)
+    assert stdp_on_post(PAIR, 0.5, 0.8, 0.0, p) == pytest.approx(0.5 + 0.01 * 0.8)
+    assert stdp_on_pre(PAIR, 0.5, 0.6, p) == pytest.approx(0.5 - 1e-4 * 0.6)
+    assert stdp_on_post(PAIR, 0.999, 1.0, 0.0, p) == p.w_max
+    assert stdp_on_pre(PAIR, 1e-5, 1.0, p) == 0.0
 
 
 def test_evaluation_is_reproducible_from_the_seed_and_independent_of_threads(digits):

@@ -30,7 +30,7 @@ def test_import_snnedu_loads_neither_matplotlib_nor_ipywidgets():
 def test_models_and_networks_do_not_load_plotting_or_widgets():
     modules = [
         ".".join(p.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
-        for folder in ("models", "networks", "core", "data")
+        for folder in ("models", "networks", "core", "data", "experiments")
         for p in sorted((ROOT / "snnedu" / folder).rglob("*.py"))
     ]
     statement = "; ".join(f"import {m}" for m in modules) or "pass"
@@ -48,6 +48,7 @@ ALLOWED_IMPORTS = {
     "energy": {"core", "models"},
     "networks": {"core", "models", "data", "energy"},
     "course": {"core", "data"},
+    "experiments": {"core", "models", "networks", "data", "energy"},
     "exercises": {"core", "models", "networks", "data", "energy", "course"},
     "plot": {"core", "models", "networks", "data", "energy"},
     "widgets": {"core", "models", "networks", "data", "energy", "exercises", "plot"},
@@ -55,6 +56,7 @@ ALLOWED_IMPORTS = {
         "core",
         "models",
         "networks",
+        "experiments",
         "data",
         "energy",
         "exercises",

@@ -3,7 +3,7 @@
 import pytest
 from mnist_fake import write_fake_mnist
 
-from snnedu.networks import sweep
+from snnedu.experiments import sweep
 
 
 def test_tiny_grid_runs_on_a_local_dask_cluster_and_fills_one_table(tmp_path):
@@ -31,12 +31,13 @@ def test_a_job_is_reproducible_from_its_seed(tmp_path):
     job = sweep.SweepJob(5, "triplet", 3, 1, "mnist", data, 10, 8)
     a, b = sweep.run_job(job), sweep.run_job(job)
     assert a["accuracy"] == b["accuracy"] and a["spikes_per_image"] == b["spikes_per_image"]
-    assert (a["integrator"], a["euler_unstable"]) == ("euler", 0)
+    assert (a["integrator"], a["euler_unstable"], a["preset"]) == ("euler", 0, "paper")
 
 
 def test_a_job_uses_the_integrator_asked_for_and_counts_euler_overshoots(tmp_path, monkeypatch):
     data = str(write_fake_mnist(tmp_path / "data"))
     [job] = sweep.sweep_jobs([5], ["triplet"], [3], 1, "mnist", data, 10, 8, "implicit")
+    assert job.preset == "paper"
     implicit = sweep.run_job(job)
     assert implicit["integrator"] == "implicit"
     # 5 neurons cannot overshoot; the same job, but with every inhibitory spike strong enough
@@ -50,6 +51,19 @@ def test_a_job_uses_the_integrator_asked_for_and_counts_euler_overshoots(tmp_pat
     assert sweep.run_job(job)["euler_unstable"] == 0  # the implicit step never overshoots
     with pytest.raises(ValueError, match="integrator"):
         sweep.sweep_jobs([5], ["triplet"], [0], integrator="rk4")
+
+
+def test_a_course_job_uses_the_course_preset(tmp_path):
+    from snnedu.networks import diehl_cook as dc
+
+    data = str(write_fake_mnist(tmp_path / "data"))
+    [job] = sweep.sweep_jobs([5], [None], [0], 1, "mnist", data, 10, 8, preset="course")
+    row = sweep.run_job(job)
+    _, protocol, _, rule = dc.preset("course", 5)
+    assert (row["preset"], row["rule"]) == ("course", rule)
+    assert row["integrator"] == ("implicit" if protocol.implicit_euler else "euler")
+    with pytest.raises(ValueError, match="paper, course"):
+        sweep.sweep_jobs([5], [None], [0], preset="quick")
 
 
 def test_paper_schedule_and_bad_grids():

@@ -24,6 +24,13 @@ Weights are clipped to :math:`[0, w_{max}]` after every update.
 - ``exponential``: post spike only,
   :math:`w \mathrel{+}= \eta_{post}\,(x_{pre} e^{-\beta w} - x_{tar} e^{-\beta (w_{max} - w)})`.
 
+A fifth rule, not among the paper's four, is what other implementations run (BindsNET's
+``PostPre`` in its Diehl & Cook example):
+
+- ``pair``: pre spike :math:`w \mathrel{-}= \eta_{pre}\, x_{post1}`; post spike
+  :math:`w \mathrel{+}= \eta_{post}\, x_{pre}`: it potentiates on every postsynaptic spike,
+  whereas ``triplet`` only does when the neuron fired recently (:math:`x_{post2}^{before}`).
+
 ``triplet`` (Pfister & Gerstner 2006) is the rule the authors' published code runs; its
 parameters (:class:`STDPParams` defaults) are the code's. :math:`x_{post2}^{before}` is the slow
 postsynaptic trace read *before* the current postsynaptic spike sets it to 1. In
@@ -89,7 +96,9 @@ from snnedu.core.validation import (
 )
 
 __all__ = [
+    "ALL_RULES",
     "EXPONENTIAL",
+    "PAIR",
     "POWER_LAW",
     "PRE_AND_POST",
     "RULES",
@@ -135,7 +144,10 @@ class STDPParams(NamedTuple):
 RULES = ("triplet", "pre_and_post", "power_law", "exponential")
 """The four rules of Diehl & Cook (2015); the index is the integer code used in kernels."""
 
-TRIPLET, PRE_AND_POST, POWER_LAW, EXPONENTIAL = 0, 1, 2, 3
+ALL_RULES = (*RULES, "pair")
+"""The paper's four rules and ``pair`` (code 4), the pair-based rule of other implementations."""
+
+TRIPLET, PRE_AND_POST, POWER_LAW, EXPONENTIAL, PAIR = 0, 1, 2, 3, 4
 
 # Per-rule presets (see stdp_params): only the fields that differ from STDPParams().
 _PRESETS = {
@@ -143,21 +155,22 @@ _PRESETS = {
     "pre_and_post": {"x_tar": 0.4, "mu": 0.2, "eta_pre": 0.0001, "eta_post": 0.002},
     "power_law": {"x_tar": 0.4, "mu": 0.2, "eta_post": 0.002},
     "exponential": {"x_tar": 0.4, "beta": 3.0, "eta_post": 0.005},
+    "pair": {"eta_pre": 0.0001, "eta_post": 0.01},
 }
 
 
 def rule_code(name: str) -> int:
-    """The integer code of the rule ``name`` (its index in :data:`RULES`).
+    """The integer code of the rule ``name`` (its index in :data:`ALL_RULES`).
 
     >>> rule_code("power_law")
     2
     """
     if isinstance(name, (int, np.integer)) and not isinstance(name, bool):
-        if 0 <= int(name) < len(RULES):
+        if 0 <= int(name) < len(ALL_RULES):
             return int(name)
-    elif isinstance(name, str) and name in RULES:
-        return RULES.index(name)
-    raise ValueError(f"unknown STDP rule {name!r}; choose one of {', '.join(RULES)}.")
+    elif isinstance(name, str) and name in ALL_RULES:
+        return ALL_RULES.index(name)
+    raise ValueError(f"unknown STDP rule {name!r}; choose one of {', '.join(ALL_RULES)}.")
 
 
 def stdp_params(rule: str = "triplet", **overrides) -> STDPParams:
@@ -170,6 +183,7 @@ def stdp_params(rule: str = "triplet", **overrides) -> STDPParams:
     - ``pre_and_post``: x_tar = 0.4, μ = 0.2, η_pre = 1e-4, η_post = 0.002.
     - ``power_law``: x_tar = 0.4, μ = 0.2, η_post = 0.002 (no presynaptic update).
     - ``exponential``: x_tar = 0.4, β = 3, η_post = 0.005 (no presynaptic update).
+    - ``pair``: η_pre = 1e-4, η_post = 0.01 (BindsNET's Diehl & Cook example, ``nu``).
 
     With traces set to 1 on a spike and inputs up to 63.75 Hz, an input that fires steadily
     has a mean trace of about λτ/(1 + λτ) ≈ 0.56 at a postsynaptic spike; x_tar = 0.4 sits
@@ -188,7 +202,7 @@ def stdp_params(rule: str = "triplet", **overrides) -> STDPParams:
     >>> stdp_params("triplet", eta_post=0.02).eta_post
     0.02
     """
-    name = RULES[rule_code(rule)]
+    name = ALL_RULES[rule_code(rule)]
     params = STDPParams()._replace(**_PRESETS[name])
     try:
         params = params._replace(**overrides)
@@ -210,12 +224,12 @@ def validate_stdp_params(params: STDPParams) -> STDPParams:
 
 
 def uses_pre_update(rule) -> bool:
-    """Whether ``rule`` changes weights on presynaptic spikes (triplet and pre_and_post do).
+    """Whether ``rule`` changes weights on presynaptic spikes (triplet, pre_and_post, pair).
 
     >>> uses_pre_update("power_law")
     False
     """
-    return rule_code(rule) in (TRIPLET, PRE_AND_POST)
+    return rule_code(rule) in (TRIPLET, PRE_AND_POST, PAIR)
 
 
 @jit
@@ -242,7 +256,7 @@ def stdp_on_pre(rule, w, x_post1, p):
     p : STDPParams
         Float parameters (:func:`stdp_params`).
     """
-    if rule == 0:  # triplet
+    if rule == 0 or rule == 4:  # triplet, pair
         w = w - p.eta_pre * x_post1
     elif rule == 1:  # pre_and_post
         w = w - p.eta_pre * x_post1 * max(w, 0.0) ** p.mu
@@ -274,6 +288,8 @@ def stdp_on_post(rule, w, x_pre, x_post2_before, p):
         w = w + p.eta_post * (
             x_pre * math.exp(-p.beta * w) - p.x_tar * math.exp(-p.beta * (p.w_max - w))
         )
+    elif rule == 4:  # pair: potentiation on every post spike
+        w = w + p.eta_post * x_pre
     return _clip(w, p.w_max)
 
 

@@ -1,6 +1,7 @@
-"""Reproduce the paper's table: Diehl & Cook networks over sizes × rules × seeds.
+"""Reproduce the paper's table: Diehl & Cook networks over sizes × rules × seeds, per preset.
 
-Each grid point is one job (train, label on the training images, test) that loads its own
+Each grid point is one job (:func:`snnedu.experiments.diehl_cook.train_and_evaluate`: train,
+label on the training images, test) that loads its own
 data, so only a few numbers travel. Jobs run on a Dask cluster (``dask.distributed``): a
 local one started here (one process per worker, one numba thread each) or an existing one
 given by its scheduler address (``tcp://host:8786``), e.g. started with
@@ -16,68 +17,73 @@ from __future__ import annotations
 
 import csv
 import os
-import time
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
 
-from snnedu.models.stdp import RULES, rule_code
+from snnedu.experiments.diehl_cook import INTEGRATORS, make_network, train_and_evaluate
+from snnedu.models.stdp import ALL_RULES, rule_code
 
 __all__ = ["COLUMNS", "SweepJob", "read_table", "run_job", "run_sweep", "sweep_jobs", "write_table"]
 
 COLUMNS = (
-    "n", "rule", "seed", "passes", "integrator", "dataset", "n_train", "n_test", "accuracy",
-    "accuracy_proportion", "train_s", "eval_s", "train_images_per_s", "spikes_per_image",
-    "attempts_per_image", "euler_unstable",
+    "n", "preset", "rule", "seed", "passes", "integrator", "dataset", "n_train", "n_test",
+    "accuracy", "accuracy_proportion", "train_s", "eval_s", "train_images_per_s",
+    "spikes_per_image", "attempts_per_image", "euler_unstable",
 )  # fmt: skip
 """Columns of the results table, in order."""
 
 
 class SweepJob(NamedTuple):
-    """One grid point: a network size, rule and seed, trained and tested."""
+    """One grid point: a network size, preset, rule and seed, trained and tested."""
 
     n: int
-    rule: str
+    rule: str | None  # None: the preset's rule
     seed: int
     passes: int
     dataset: str = "mnist"
     data_dir: str | None = None
     n_train: int = 0  # 0: all training images
     n_test: int = 0  # 0: all test images
-    integrator: str = "euler"  # membrane step: "euler" (the authors') or "implicit"
+    integrator: str | None = None  # "euler", "implicit", or None: the preset's
+    preset: str = "paper"
 
 
 def sweep_jobs(
     sizes: Iterable[int],
-    rules: Iterable[str],
+    rules: Iterable[str | None],
     seeds: Iterable[int],
     passes: int | dict | None = None,
     dataset: str = "mnist",
     data_dir: str | os.PathLike | None = None,
     n_train: int = 0,
     n_test: int = 0,
-    integrator: str = "euler",
+    integrator: str | None = None,
+    preset: str = "paper",
 ) -> list[SweepJob]:
     """The grid sizes × rules × seeds as jobs.
 
     ``passes``: one number for all, a dict size → passes, or None for the paper's schedule
-    (100 → 1, 400 → 3, 1600 → 7, 6400 → 15 passes). ``integrator``: ``"euler"`` (forward
-    Euler, the authors' simulator) or ``"implicit"`` (stable however many neurons fire
-    together; see :class:`snnedu.networks.diehl_cook.ProtocolParams`).
+    (100 → 1, 400 → 3, 1600 → 7, 6400 → 15 passes). ``rules``: names, or None for the
+    preset's rule. ``integrator``: ``"euler"`` (forward Euler, the authors' simulator),
+    ``"implicit"`` (stable however many neurons fire together; see
+    :class:`snnedu.networks.diehl_cook.ProtocolParams`) or None (the preset's).
+    ``preset``: ``"paper"`` or ``"course"`` (:mod:`snnedu.networks.diehl_cook.presets`).
     """
     from snnedu.networks.diehl_cook import PAPER_PASSES
+    from snnedu.networks.diehl_cook.presets import check_preset
 
-    if integrator not in ("euler", "implicit"):
+    if integrator is not None and integrator not in INTEGRATORS:
         raise ValueError(f"integrator must be 'euler' or 'implicit', got {integrator!r}.")
-
+    check_preset(preset)
     jobs = []
     for n in sizes:
         if isinstance(n, bool) or int(n) < 1:
             raise ValueError(f"sizes must be positive integers, got {n!r}.")
         for rule in rules:
-            rule = RULES[rule_code(rule)]
+            rule = None if rule is None else ALL_RULES[rule_code(rule)]
             for seed in seeds:
                 if passes is None:
                     k = PAPER_PASSES.get(int(n), 1)
@@ -89,23 +95,20 @@ def sweep_jobs(
                     raise ValueError(f"passes must be >= 1, got {k!r}.")
                 jobs.append(SweepJob(int(n), rule, int(seed), int(k), dataset,
                                      None if data_dir is None else str(data_dir),
-                                     int(n_train), int(n_test), integrator))  # fmt: skip
+                                     int(n_train), int(n_test), integrator, preset))  # fmt: skip
     return jobs
 
 
 def run_job(job: SweepJob, threads: int = 1) -> dict:
     """Train, label and test one network; returns a row of the table (``COLUMNS``).
 
-    ``euler_unstable`` counts the phases (training, testing) in which forward Euler overshot
-    (see :class:`snnedu.networks.diehl_cook.ProtocolParams`); rows with a non-zero count are
-    suspect and worth rerunning with ``integrator="implicit"``.
+    ``euler_unstable`` counts forward-Euler overshoots in training and testing (read from the
+    results, see :class:`snnedu.networks.diehl_cook.ProtocolParams`); rows with a non-zero
+    count are suspect and worth rerunning with ``integrator="implicit"``.
     """
-    import warnings
-
     import numba
 
     from snnedu.data import load_dataset
-    from snnedu.networks import diehl_cook as dc
 
     numba.set_num_threads(max(1, min(threads, numba.config.NUMBA_NUM_THREADS)))
     train = load_dataset(job.dataset, "train", folder=job.data_dir, download=False)
@@ -113,33 +116,10 @@ def run_job(job: SweepJob, threads: int = 1) -> dict:
     x_train, y_train = _head(train.images, job.n_train), _head(train.labels, job.n_train)
     x_test, y_test = _head(test.images, job.n_test), _head(test.labels, job.n_test)
     rng = np.random.default_rng(job.seed)
-    protocol = dc.ProtocolParams(implicit_euler=float(job.integrator == "implicit"))
-    net = dc.init_diehl_cook(job.n, rule=job.rule, protocol=protocol, rng=rng)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", RuntimeWarning)
-        start = time.perf_counter()
-        trained = dc.train_diehl_cook(net, x_train, y_train, passes=job.passes).network
-        train_s = time.perf_counter() - start
-        start = time.perf_counter()
-        result = dc.evaluate_diehl_cook(trained, x_train, y_train, x_test, y_test, rng)
-        eval_s = time.perf_counter() - start
-    unstable = sum("forward Euler became unstable" in str(w.message) for w in caught)
-    proportions = dc.class_proportions(result.label_responses.counts, y_train)
-    predicted = dc.predict_labels(
-        result.test_responses.counts, result.assignments, "proportion", proportions
-    )
-    return {
-        "n": job.n, "rule": job.rule, "seed": job.seed, "passes": job.passes,
-        "integrator": job.integrator, "dataset": job.dataset,
-        "n_train": len(x_train), "n_test": len(x_test),
-        "accuracy": result.accuracy,
-        "accuracy_proportion": float(np.mean(predicted == y_test)),
-        "train_s": train_s, "eval_s": eval_s,
-        "train_images_per_s": trained.images_seen / train_s if train_s > 0 else float("nan"),
-        "spikes_per_image": float(result.test_responses.exc_spikes.mean()),
-        "attempts_per_image": float(result.test_responses.attempts.mean()),
-        "euler_unstable": unstable,
-    }  # fmt: skip
+    net = make_network(job.n, job.preset, job.rule, job.integrator, rng)
+    row = train_and_evaluate(net, x_train, y_train, x_test, y_test, job.passes, rng)
+    row.update(seed=job.seed, dataset=job.dataset)
+    return {k: row[k] for k in COLUMNS}
 
 
 def run_sweep(
