@@ -25,7 +25,7 @@ synaptic event by default, so that the lecture's spikes-only estimate is reprodu
 >>> budget = SpikeBudget(input_spikes=2000.0, exc_spikes=17.0, inh_spikes=17.0, n=100)
 >>> budget.synaptic_events
 201700.0
->>> est = energy_per_image(budget, EnergyParams(e_spike_pj=1.0, e_event_pj=0.0))
+>>> est = energy_per_image(budget, params=EnergyParams(e_spike_pj=1.0, e_event_pj=0.0))
 >>> round(est.energy_j * 1e12, 3)   # pJ: 2034 spikes at 1 pJ
 2034.0
 """

@@ -27,21 +27,23 @@ def test_hh_onset_rates_and_bistability_in_nb02_match_the_model():
     # squid: the lowest sustained rate of a current step from rest (spikes counted over 2 s
     # after a 1.2 s transient: near onset a few hundred ms of firing can die out)
     squid = hh.fi_curve(
-        np.arange(6.0, 6.8, 0.02), hh.HHParams.squid_1952(), duration=3200.0, t_skip=1200.0
+        np.arange(6.0, 6.8, 0.02), params=hh.HHParams.squid_1952(), duration=3200.0, t_skip=1200.0
     )
     onset_hz = squid.rate_hz[np.argmax(squid.rate_hz > 0)]
     stated_hz = float(re.search(r"about (\d+) Hz", text).group(1))
     assert abs(onset_hz - stated_hz) <= 1.5, onset_hz  # 0.02 µA/cm² grid, ±0.5 Hz counting
     # the lecture's set: tonic firing starts below 10 Hz, from about 0.38 µA/cm²
     lecture = hh.HHParams()
-    fi = hh.fi_curve(np.arange(0.30, 0.46, 0.01), lecture, duration=3200.0, t_skip=1200.0)
+    fi = hh.fi_curve(np.arange(0.30, 0.46, 0.01), params=lecture, duration=3200.0, t_skip=1200.0)
     first = np.argmax(fi.rate_hz > 0)
     assert 0 < fi.rate_hz[first] < 10 and abs(fi.i_ext[first] - 0.38) <= 0.02
     # ... and at 0.42 µA/cm² the rest at that current is kept while a step from rest fires
     i_ext = 0.42
-    rest = hh.init_hh_state(lecture, v=hh.resting_potential(lecture, i_ext))
-    stays = hh.simulate_hh(i_ext, 1000.0, params=lecture, state=rest, record=(), exact_rates=True)
-    step = hh.simulate_hh(i_ext, 1000.0, params=lecture, record=(), exact_rates=True)
+    rest = hh.init_hh_state(params=lecture, v=hh.resting_potential(params=lecture, i_ext=i_ext))
+    stays = hh.simulate_hh(
+        i_ext, duration=1000.0, params=lecture, state=rest, record=(), exact_rates=True
+    )
+    step = hh.simulate_hh(i_ext, duration=1000.0, params=lecture, record=(), exact_rates=True)
     assert stays.spike_index.size == 0 and step.spike_index.size > 5
     assert "bistable" in _right_choice(question) and "class I" not in _right_choice(question)
 

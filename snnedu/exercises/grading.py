@@ -11,8 +11,8 @@ default arguments and closures of the student's functions (``def rate(i, f=lif.l
 >>> import numpy as np
 >>> from snnedu.models import lif
 >>> def my_rate(i_ext, params):            # a "shortcut" submission
-...     return lif.lif_rate_hz(i_ext, params)
->>> expected = lif.lif_rate_hz(np.array([300.0]), lif.LIFParams())   # reference: outside
+...     return lif.lif_rate_hz(i_ext, params=params)
+>>> expected = lif.lif_rate_hz(np.array([300.0]), params=lif.LIFParams())   # reference: outside
 >>> with forbid(lif.lif_rate_hz, namespace=globals()):
 ...     my_rate(np.array([300.0]), lif.LIFParams())
 Traceback (most recent call last):

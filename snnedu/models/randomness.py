@@ -18,7 +18,7 @@ The lecture says Poisson (random) spike trains help because they *avoid resonanc
    settle in the deeper minimum. :func:`noisy_descent` returns the final positions.
 
 >>> import numpy as np
->>> out = noisy_descent(np.random.default_rng(0), noise_std=0.0, n_runs=3)
+>>> out = noisy_descent(rng=np.random.default_rng(0), noise_std=0.0, n_runs=3)
 >>> bool(np.all(out.final_x > 0))        # no noise: stuck in the shallow (right) basin
 True
 """

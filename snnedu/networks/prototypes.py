@@ -30,7 +30,7 @@ Comput.* 21:1259.
 >>> from snnedu.models.stimuli import bar_prototypes, noisy_samples
 >>> rng = np.random.default_rng(0)
 >>> data = noisy_samples(bar_prototypes(4), 200, 0.1, rng)
->>> result = train_prototypes(data.images, 4, rng)
+>>> result = train_prototypes(data.images, 4, rng=rng)
 >>> result.receptive_fields.shape
 (4, 9, 9)
 """
