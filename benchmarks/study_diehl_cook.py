@@ -180,24 +180,29 @@ def print_tables(rows: list[dict]) -> None:
         splits = [s for s in ("validation", "test") if any(k[0] == s for k in cells)]
         seeds = max(len(v) for k, v in cells.items() if k[2] != "yardstick")
         print(
-            f"\nN = {n}, {passes} pass(es); accuracy [%], mean ± sd over {seeds} seeds unless "
+            f"\nN = {n}, {passes} pass(es); accuracy [%], mean ± sd over {seeds} seed(s) unless "
             "stated ('i': forward Euler overshot in a run, which was rerun with the implicit step)"
         )
-        cols = [(split, mode) for split in splits for mode in ("alone", "cumulative")]
-        print("| factor | " + " | ".join(f"{split}, {mode}" for split, mode in cols) + " |")
+        # a split with factor rows gets 'alone' and 'cumulative' columns, else one column
+        cols = []
+        for split in splits:
+            factors = any(k[0] == split and k[2] in ("alone", "cumulative") for k in cells)
+            cols += [(split, "alone"), (split, "cumulative")] if factors else [(split, None)]
+        head = [split if mode is None else f"{split}, {mode}" for split, mode in cols]
+        print("| factor | " + " | ".join(head) + " |")
         print("|---" * (1 + len(cols)) + "|")
         for name in ROW_ORDER:
-            if name in FACTORS:
-                line = [summary(cells.get((split, name, mode), []), seeds) for split, mode in cols]
-                label = name
-            else:
-                mode = "yardstick" if name == "k-means" else "preset"
-                line = [
-                    c
-                    for split in splits
-                    for c in (summary(cells.get((split, name, mode), []), seeds), "")
-                ]
-                label = f"k-means, {n} prototypes" if name == "k-means" else f"`{name}` preset"
+            line = []
+            for split, mode in cols:
+                if name in FACTORS:
+                    line.append(summary(cells.get((split, name, mode), []), seeds) if mode else "")
+                elif mode != "cumulative":
+                    kind = "yardstick" if name == "k-means" else "preset"
+                    line.append(summary(cells.get((split, name, kind), []), seeds))
+                else:
+                    line.append("")
+            label = f"k-means, {n} prototypes" if name == "k-means" else name
+            label = f"`{name}` preset" if name in ("paper", "course") else label
             if any(line):
                 print(f"| {label} | " + " | ".join(line) + " |")
 
