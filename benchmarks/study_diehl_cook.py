@@ -147,7 +147,8 @@ def configurations(n: int, args) -> list[tuple[str, str, Setup]]:
     for factor in args.factors:
         rows.append((factor, "alone", apply(paper, factor, args)))
         cumulative = apply(cumulative, factor, args)
-        rows.append((factor, "cumulative", cumulative))
+        if not args.alone_only:
+            rows.append((factor, "cumulative", cumulative))
     return rows
 
 
@@ -219,6 +220,9 @@ def main() -> None:
     )
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     parser.add_argument("--factors", nargs="*", default=list(FACTORS), choices=FACTORS)
+    parser.add_argument(
+        "--alone-only", action="store_true", help="each factor alone, no cumulative rows"
+    )
     parser.add_argument("--presets", nargs="*", default=list(dc.PRESETS), choices=dc.PRESETS)
     parser.add_argument(
         "--split", nargs="+", default=["validation"], choices=["validation", "test"]
