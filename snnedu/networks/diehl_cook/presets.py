@@ -62,7 +62,7 @@ def preset(name: str, n: int) -> tuple[DiehlCookParams, ProtocolParams, STDPPara
     differences to ``paper`` (5–7 points) are clear. Test accuracy (10,000 training images,
     5,000 test images): see ``benchmarks/README.md``. Not adopted, from BindsNET's example:
     250 ms presentations (the paper with 250 ms: 72.6 %), no rest (73.5 %) and above all no
-    retry (55.2 %: too few spikes per image to learn from).
+    retry (55.1 %: too few spikes per image to learn from).
     """
     check_preset(name)
     if isinstance(n, bool) or int(n) < 1:
