@@ -11,18 +11,23 @@ from snnedu.networks.diehl_cook import DiehlCookParams, ProtocolParams, predict_
 
 _P = DiehlCookParams()
 _Q = ProtocolParams()
+_GREY = 144  # grey level of the pixel in Exercises 1 and 3 (no rate the notebook prints)
+_RETRIES = 3  # retries before the presentation of Exercise 4
+_SPIKES_FIRED = 60  # spikes before the threshold of Exercise 2
+_SPIKES_PRICED = 23  # excitatory spikes priced in Exercise 6
 
 value_check(
     "mnist.max_rate",
-    expected=lambda: 255 * _Q.rate_scale * _Q.intensity,
-    hint="rate = pixel / 8 · intensity, the intensity starts at 2 and the brightest pixel is 255.",
+    expected=lambda: _GREY * _Q.rate_scale * _Q.intensity,
+    hint="Find the rate code in §1 (rate per grey level and the starting intensity in "
+    "ProtocolParams()) and apply it to the pixel's grey level.",
     rtol=1e-6,
     unit="Hz",
 )
 
 value_check(
     "mnist.retry_rate",
-    expected=lambda: 255 * _Q.rate_scale * (_Q.intensity + 2 * _Q.intensity_step),
+    expected=lambda: 255 * _Q.rate_scale * (_Q.intensity + _RETRIES * _Q.intensity_step),
     hint="Find in ProtocolParams how the intensity starts and how much each retry adds to it; "
     "then apply the rate code (pixel / 8 · intensity) to the brightest pixel.",
     rtol=1e-6,
@@ -31,9 +36,9 @@ value_check(
 
 value_check(
     "mnist.first_threshold",
-    expected=lambda: _P.v_th_exc + _P.theta_init - _P.theta_offset,
-    hint="The effective threshold is v_th + θ − θ_offset; read v_th, the initial θ and the "
-    "offset from DiehlCookParams() (their names say which is which).",
+    expected=lambda: _P.v_th_exc + _P.theta_init + _SPIKES_FIRED * _P.theta_plus - _P.theta_offset,
+    hint="The effective threshold is v_th + θ − θ_offset; θ starts at theta_init and every "
+    "spike adds theta_plus (read them all from DiehlCookParams()).",
     rtol=0.0,
     atol=1e-6,
     unit="mV",
@@ -41,22 +46,24 @@ value_check(
 
 value_check(
     "mnist.inputs_integrated",
-    expected=lambda: 255 * _Q.rate_scale * _Q.intensity * _P.tau_m_exc / 1e3,
+    expected=lambda: _GREY * _Q.rate_scale * _Q.intensity * _P.tau_m_exc / 1e3,
     hint="A membrane integrates over about τ_m: rate [Hz] × τ_m [s] input spikes.",
     rtol=1e-3,
 )
 
 value_check(
-    "mnist.energy_pj",
+    "mnist.power_pw",
     expected=lambda: (
         energy_per_image(
-            SpikeBudget(0.0, 17.0, 0.0, 100), params=EnergyParams(count_input=False)
-        ).energy_j
+            SpikeBudget(0.0, float(_SPIKES_PRICED), 0.0, 100),
+            params=EnergyParams(count_input=False),
+        ).power_w
         * 1e12
     ),
-    hint="Energy = spikes × energy per spike (1 pJ).",
+    hint="Energy per image = spikes × the energy per spike of EnergyParams() (its field "
+    "e_spike_pj); power = energy per image × images classified per second.",
     rtol=1e-6,
-    unit="pJ",
+    unit="pW",
 )
 
 
