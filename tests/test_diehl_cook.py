@@ -442,7 +442,10 @@ def test_labels_go_to_the_class_with_the_highest_mean_response():
             lambda net, im: dc.init_diehl_cook(5, rule="hebb", rng=np.random.default_rng(0)),
             "unknown STDP rule",
         ),
-        (lambda net, im: dc.init_diehl_cook(-3, rng=np.random.default_rng(0)), "positive"),
+        (
+            lambda net, im: dc.init_diehl_cook(-3, rng=np.random.default_rng(0)),
+            r"n \(number of excitatory neurons\) must be a whole number >= 1",
+        ),
         (
             lambda net, im: dc.init_diehl_cook(
                 5, protocol=dc.ProtocolParams(dt=2.0), rng=np.random.default_rng(0)
