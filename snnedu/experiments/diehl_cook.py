@@ -43,8 +43,20 @@ def make_network(
 ) -> dc.DiehlCookNetwork:
     """Build a fresh network of preset ``preset``.
 
-    ``rule`` and ``integrator`` (``"euler"``, ``"implicit"``) override the preset's when
-    given; ``n`` is the number of excitatory neurons.
+    Parameters
+    ----------
+    n : int
+        Excitatory (= inhibitory) neurons.
+    preset : str
+        ``"paper"`` or ``"course"`` (:mod:`snnedu.networks.diehl_cook.presets`).
+    rule, integrator : str, optional
+        STDP rule and membrane step (``"euler"`` or ``"implicit"``); override the preset's.
+    rng : numpy.random.Generator
+
+    Raises
+    ------
+    ValueError
+        For an unknown integrator, preset or rule, or a size that is not a whole number >= 1.
     """
     if integrator is not None and integrator not in INTEGRATORS:
         raise ValueError(f"integrator must be 'euler' or 'implicit', got {integrator!r}.")

@@ -82,7 +82,15 @@ def save_diehl_cook(path, network: DiehlCookNetwork, metadata: dict | None = Non
 
 
 def load_diehl_cook(path) -> DiehlCookNetwork:
-    """Load a network saved by :func:`save_diehl_cook` (or a training checkpoint)."""
+    """Load a network saved by :func:`save_diehl_cook` (or a training checkpoint).
+
+    Raises
+    ------
+    FileNotFoundError
+        If neither ``path`` nor ``path`` + ``.npz`` exists.
+    ValueError
+        If ``path`` is a folder or a file that is not a saved snnedu Diehl & Cook network.
+    """
     path = _existing(path)
     with _open(path) as data:
         meta = _meta(data, path)

@@ -431,11 +431,26 @@ def evaluate_diehl_cook(
 def record_image(
     network: DiehlCookNetwork, image, rng: np.random.Generator, learn: bool = False
 ) -> Recording:
-    """Rasters (input, excitatory, inhibitory) of one image's last attempt.
+    """Record the rasters (input, excitatory, inhibitory) of one image's last attempt.
 
     The network is not modified. With ``learn=False`` (default) a frozen copy starts rested,
     as in :func:`respond_diehl_cook`; with ``learn=True`` a copy continues from the network's
     state and learns, as in training.
+
+    Parameters
+    ----------
+    network : DiehlCookNetwork
+    image : uint8 array (28, 28) or (784,)
+        Pixel values in [0, 255].
+    rng : numpy.random.Generator
+        Draws the seed of the image's input spikes.
+    learn : bool
+
+    Returns
+    -------
+    Recording
+        Boolean rasters ``(n_steps, n_inputs or n)`` with step ``dt`` [ms], the spike counts
+        of the last attempt and the number of attempts.
     """
     if not isinstance(network, DiehlCookNetwork):
         raise ValueError(f"expected a DiehlCookNetwork, got {type(network).__name__}.")

@@ -78,6 +78,23 @@ def predict_labels(
     ``"proportion"``: as ``"mean"`` but each neuron's count weighted by the fraction of its
     mean response that belongs to the class (``proportions`` from :func:`class_proportions`).
 
+    Parameters
+    ----------
+    counts : int array (n_images, n) or (n,)
+        Spike counts per image and neuron.
+    assignments : int array (n,)
+        Class of each neuron from :func:`assign_labels` (-1: unassigned, ignored).
+    method : str
+        ``"mean"`` or ``"proportion"``.
+    proportions : float array (n, n_classes), optional
+        Required for ``"proportion"``.
+    n_classes : int
+
+    Returns
+    -------
+    int array (n_images,)
+        Predicted class per image.
+
     >>> predict_labels(np.array([[5, 0, 1], [0, 4, 0]]), np.array([0, 1, 1]), n_classes=2)
     array([0, 1])
     """
@@ -182,9 +199,14 @@ def log_image(log, k, counts, attempts, label, update_interval, window_correct):
 
 
 def running_accuracy(log: TrainingLog, window: int = 1000) -> tuple[np.ndarray, np.ndarray]:
-    """Accuracy of the training-time predictions in consecutive windows of ``window`` images.
+    """Return the accuracy of the training-time predictions per window of ``window`` images.
 
-    Returns ``(images_seen, accuracy)`` at the end of each window (NaN where no prediction).
+    Returns
+    -------
+    images_seen : int array
+        The end of each complete window.
+    accuracy : float array
+        Fraction [0-1] of correct predictions in that window (NaN where none was made).
     """
     window = positive_int("window", window)
     ok = (log.predictions >= 0) & (log.labels >= 0)
