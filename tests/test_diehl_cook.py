@@ -433,6 +433,22 @@ def test_labels_go_to_the_class_with_the_highest_mean_response():
 
 
 @pytest.mark.parametrize(
+    ("labels", "message"),
+    [
+        (np.array([0, 0, 1, 2]), r"classes 0-1, got \[0, 2\]"),  # would index past class 1
+        (np.array([0, 0, 1, -1]), r"classes 0-1, got \[-1, 1\]"),  # would wrap to class 1
+        (np.array([0.0, 0.0, 1.0, 1.5]), "integer class indices"),  # would be truncated
+        (np.array([0, 1]), "4 integer class indices"),
+    ],
+)
+def test_readout_refuses_labels_that_are_not_one_class_per_image(labels, message):
+    counts = np.array([[4, 0, 1], [2, 0, 3], [0, 0, 9], [0, 0, 1]])
+    for readout in (dc.assign_labels, dc.class_proportions):
+        with pytest.raises(ValueError, match=message):
+            readout(counts, labels, 2)
+
+
+@pytest.mark.parametrize(
     ("call", "message"),
     [
         (lambda net, im: dc.train_diehl_cook(net, im[:, :27]), "shape"),
@@ -442,7 +458,10 @@ def test_labels_go_to_the_class_with_the_highest_mean_response():
             lambda net, im: dc.init_diehl_cook(5, rule="hebb", rng=np.random.default_rng(0)),
             "unknown STDP rule",
         ),
-        (lambda net, im: dc.init_diehl_cook(-3, rng=np.random.default_rng(0)), "positive"),
+        (
+            lambda net, im: dc.init_diehl_cook(-3, rng=np.random.default_rng(0)),
+            r"n \(number of excitatory neurons\) must be a whole number >= 1",
+        ),
         (
             lambda net, im: dc.init_diehl_cook(
                 5, protocol=dc.ProtocolParams(dt=2.0), rng=np.random.default_rng(0)
@@ -451,6 +470,8 @@ def test_labels_go_to_the_class_with_the_highest_mean_response():
         ),
         (lambda net, im: dc.train_diehl_cook(net, im, passes=0), "passes"),
         (lambda net, im: dc.train_diehl_cook(net, im, labels=np.zeros(5)), "labels"),
+        (lambda net, im: dc.train_diehl_cook(net, im, labels=[3, 10]), r"classes 0-9"),
+        (lambda net, im: dc.train_diehl_cook(net, im, snapshot_every=-1), "snapshot_every"),
     ],
 )
 def test_bad_input_raises_a_clear_value_error(call, message, digits):

@@ -71,7 +71,7 @@ def test_paper_schedule_and_bad_grids():
     assert [j.passes for j in jobs] == [1, 3, 7, 15]
     with pytest.raises(ValueError, match="unknown STDP rule"):
         sweep.sweep_jobs([100], ["oja"], [0])
-    with pytest.raises(ValueError, match="positive"):
+    with pytest.raises(ValueError, match="each of sizes must be a whole number >= 1"):
         sweep.sweep_jobs([-1], ["triplet"], [0])
 
 

@@ -29,6 +29,7 @@ _DATASETS = ("auto", "mnist", "fashion-mnist", "offline")
 
 
 def register(parser) -> None:
+    """Add the ``train``, ``eval`` and ``sweep`` actions to the ``mnist`` command's parser."""
     actions = parser.add_subparsers(title="actions", metavar="ACTION")
 
     train = actions.add_parser("train", help="train a network (unsupervised STDP)")
@@ -152,7 +153,7 @@ def _head(array, count):
 
 
 def fingerprint(images) -> str:
-    """A short hash of the training images (their pixels, in order)."""
+    """Return a short hash of the training images (their pixels, in order)."""
     import hashlib
 
     import numpy as np

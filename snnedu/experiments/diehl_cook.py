@@ -14,6 +14,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from snnedu.core.validation import positive_int
 from snnedu.networks import diehl_cook as dc
 
 __all__ = ["INTEGRATORS", "Evaluation", "evaluate", "integrator_of", "make_network",
@@ -40,12 +41,26 @@ def make_network(
     integrator: str | None = None,
     rng: np.random.Generator | None = None,
 ) -> dc.DiehlCookNetwork:
-    """A fresh network of preset ``preset``; ``rule`` and ``integrator`` (``"euler"``,
-    ``"implicit"``) override the preset's when given."""
+    """Build a fresh network of preset ``preset``.
+
+    Parameters
+    ----------
+    n : int
+        Excitatory (= inhibitory) neurons.
+    preset : str
+        ``"paper"`` or ``"course"`` (:mod:`snnedu.networks.diehl_cook.presets`).
+    rule, integrator : str, optional
+        STDP rule and membrane step (``"euler"`` or ``"implicit"``); override the preset's.
+    rng : numpy.random.Generator
+
+    Raises
+    ------
+    ValueError
+        For an unknown integrator, preset or rule, or a size that is not a whole number >= 1.
+    """
     if integrator is not None and integrator not in INTEGRATORS:
         raise ValueError(f"integrator must be 'euler' or 'implicit', got {integrator!r}.")
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-        raise ValueError(f"the network size must be a positive number of neurons, got {n!r}.")
+    n = positive_int("n (the network size in excitatory neurons)", n)
     protocol = None
     if integrator is not None:
         protocol = dc.preset(preset, int(n))[1]._replace(implicit_euler=integrator == "implicit")

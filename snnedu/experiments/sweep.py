@@ -23,6 +23,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from snnedu.core.validation import positive_int
 from snnedu.experiments.diehl_cook import INTEGRATORS, make_network, train_and_evaluate
 from snnedu.models.stdp import ALL_RULES, rule_code
 
@@ -63,7 +64,7 @@ def sweep_jobs(
     integrator: str | None = None,
     preset: str = "paper",
 ) -> list[SweepJob]:
-    """The grid sizes × rules × seeds as jobs.
+    """List the grid sizes × rules × seeds as jobs.
 
     ``passes``: one number for all, a dict size → passes, or None for the paper's schedule
     (100 → 1, 400 → 3, 1600 → 7, 6400 → 15 passes). ``rules``: names, or None for the
@@ -80,8 +81,7 @@ def sweep_jobs(
     check_preset(preset)
     jobs = []
     for n in sizes:
-        if isinstance(n, bool) or int(n) < 1:
-            raise ValueError(f"sizes must be positive integers, got {n!r}.")
+        n = positive_int("each of sizes", n)
         for rule in rules:
             rule = None if rule is None else ALL_RULES[rule_code(rule)]
             for seed in seeds:

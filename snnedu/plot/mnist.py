@@ -79,7 +79,7 @@ def plot_confusion(
 
 
 def plot_accuracy_curve(images_seen, accuracy, ax=None, label: str | None = None, **kwargs):
-    """Running accuracy [%] against images seen during training. Returns the line."""
+    """Plot the running accuracy [%] against images seen during training; return the line."""
     ax = plt.gca() if ax is None else ax
     (line,) = ax.plot(np.asarray(images_seen), 100 * np.asarray(accuracy, dtype=float),
                       marker="o", label=label, **kwargs)  # fmt: skip

@@ -1,5 +1,6 @@
-"""Lecture 7 panels: one digit through a trained Diehl & Cook network, and its receptive
-fields during training.
+"""Lecture 7 panels for the Diehl & Cook network.
+
+One digit through a trained network, and the receptive fields during training.
 
 In a notebook, leave a panel as the last expression of a cell::
 
@@ -35,10 +36,13 @@ def digit_response(network: DiehlCookNetwork, image, seed: int = 0) -> dict:
 
 
 def digit_panel(network: DiehlCookNetwork, images, labels=None, assignments=None) -> Panel:
-    """Pick a digit → its input raster, the excitatory raster, the winning neuron and that
+    """Pick a digit and show what the network does with it.
+
+    The panel shows its input raster, the excitatory raster, the winning neuron and that
     neuron's receptive field (with its label if ``assignments`` are given).
     ``panel.latest`` holds the :func:`digit_response`, ``panel.axes`` the axes by name
-    ("digit", "input", "exc", "counts", "rf")."""
+    ("digit", "input", "exc", "counts", "rf").
+    """
     images = np.asarray(images)
     controls = {
         "index": widgets.IntSlider(value=0, min=0, max=len(images) - 1, description="image",
@@ -101,8 +105,10 @@ def digit_panel(network: DiehlCookNetwork, images, labels=None, assignments=None
 
 
 def snapshot_panel(snapshots) -> Panel:
-    """Scrub through training: the receptive fields of all excitatory neurons after each
-    snapshot (``TrainResult.snapshots``: pairs (images seen, w))."""
+    """Scrub through training: the receptive fields of all excitatory neurons per snapshot.
+
+    ``snapshots`` is ``TrainResult.snapshots``: pairs (images seen, w).
+    """
     snapshots = list(snapshots)
     if not snapshots:
         raise ValueError("no snapshots: train with snapshot_every > 0.")

@@ -30,15 +30,31 @@ _FORMAT_VERSION = 2  # 2: typed flags, preset
 
 
 def model_path(path) -> Path:
-    """The file a network given as ``path`` is saved to: ``path`` with ``.npz`` appended
-    unless it already ends in ``.npz`` (``net`` → ``net.npz``, ``net.v1`` → ``net.v1.npz``)."""
+    """Return the file a network given as ``path`` is saved to.
+
+    That is ``path`` with ``.npz`` appended unless it already ends in ``.npz`` (``net`` →
+    ``net.npz``, ``net.v1`` → ``net.v1.npz``).
+    """
     path = Path(path)
     return path if path.suffix == ".npz" else path.with_name(path.name + ".npz")
 
 
 def save_diehl_cook(path, network: DiehlCookNetwork, metadata: dict | None = None) -> Path:
-    """Save ``network`` as a plain ``.npz`` (atomically); returns the path written
-    (:func:`model_path` of ``path``)."""
+    """Save ``network`` as a plain ``.npz`` (atomically).
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        Where to save; ``.npz`` is appended unless present (:func:`model_path`).
+    network : DiehlCookNetwork
+    metadata : dict, optional
+        Extra JSON-serialisable facts stored beside the network's own.
+
+    Returns
+    -------
+    pathlib.Path
+        The path written.
+    """
     path = model_path(path)
     meta = {
         "format": _FORMAT,
@@ -66,7 +82,15 @@ def save_diehl_cook(path, network: DiehlCookNetwork, metadata: dict | None = Non
 
 
 def load_diehl_cook(path) -> DiehlCookNetwork:
-    """Load a network saved by :func:`save_diehl_cook` (or a training checkpoint)."""
+    """Load a network saved by :func:`save_diehl_cook` (or a training checkpoint).
+
+    Raises
+    ------
+    FileNotFoundError
+        If neither ``path`` nor ``path`` + ``.npz`` exists.
+    ValueError
+        If ``path`` is a folder or a file that is not a saved snnedu Diehl & Cook network.
+    """
     path = _existing(path)
     with _open(path) as data:
         meta = _meta(data, path)
@@ -94,7 +118,7 @@ def load_diehl_cook(path) -> DiehlCookNetwork:
 
 
 def read_metadata(path) -> dict:
-    """The JSON metadata of a saved network (parameters, rule, images seen, extra facts)."""
+    """Return the JSON metadata of a saved network (parameters, rule, images seen, extras)."""
     path = _existing(path)
     with _open(path) as data:
         return _meta(data, path)

@@ -159,7 +159,7 @@ def make_run(
     record: bool = False,
     skip_last_rest: bool = False,
 ) -> Run:
-    """The constants of a simulation with typed parameters ``p``, ``q``, ``sp``.
+    """Collect the constants of a simulation with typed parameters ``p``, ``q``, ``sp``.
 
     ``skip_last_rest``: only for testing images that each start from a rested network, where
     the rest after the last attempt changes nothing that is kept (its spikes are not counted).
@@ -205,7 +205,7 @@ def alloc_work(run, n):
 
 
 def no_recording() -> Rec:
-    """The placeholder rasters of a run that records nothing."""
+    """Return the placeholder rasters of a run that records nothing."""
     empty = np.zeros((1, 1), np.bool_)
     return Rec(empty, empty, empty)
 
@@ -312,11 +312,15 @@ def _input_trace(hist_step, hist_x, hist_head, i, t, decay_pre):
 def _membrane_step(
     v, g_e, g_i, ref, theta, margin, a, v_rest, e_exc, e_inh, th_base, c_ge, c_gi, hold, implicit
 ):
-    """One step of τ_m dv/dt = (v_rest − v) + g_e (e_exc − v) + g_i (e_inh − v) for a
-    population (a = dt/τ_m; forward Euler or linearly implicit; refractory neurons keep v if
-    ``hold``), then the conductances decay and ``margin`` = v − (th_base + θ) (−1 while
-    refractory: no spike). Returns the number of neurons above threshold. The two methods are
-    two loops rather than a branch inside one, so that each vectorises."""
+    """Advance one population's membrane potential and conductances by one step.
+
+    τ_m dv/dt = (v_rest − v) + g_e (e_exc − v) + g_i (e_inh − v) with a = dt/τ_m, by forward
+    Euler or linearly implicit Euler (Diehl & Cook 2015, Front. Comput. Neurosci. 9:99);
+    refractory neurons keep v if ``hold``. Then the conductances decay and ``margin`` =
+    v − (th_base + θ) (−1 while refractory: no spike). Returns the number of neurons above
+    threshold. The two methods are two loops rather than a branch inside one, so that each
+    vectorises.
+    """
     n = v.shape[0]
     if implicit:
         for j in range(n):
@@ -344,9 +348,11 @@ def _membrane_step(
 @_stage
 def _integrate(run, theta, v_exc, g_e_exc, g_i_exc, ref_exc, margin_e, v_inh, g_e_inh, ref_inh,
                margin_i, no_g, inh_at_rest):  # fmt: skip
-    """Stage 1: every neuron integrates one step; returns how many crossed their threshold.
+    """Stage 1: integrate every neuron one step; return how many crossed their threshold.
+
     Inhibitory neurons exactly at rest (v = v_rest, g_e = 0, not refractory: their step is
-    the identity) are skipped while ``inh_at_rest``."""
+    the identity) are skipped while ``inh_at_rest``.
+    """
     p = run.p
     if run.learn:
         c_theta = run.c_theta
@@ -366,8 +372,10 @@ def _integrate(run, theta, v_exc, g_e_exc, g_i_exc, ref_exc, margin_e, v_inh, g_
 
 @jit
 def _inhibitory_at_rest(run, v_inh, g_e_inh, ref_inh, margin_i):
-    """True if every inhibitory neuron is exactly at rest below threshold (then ``margin_i``
-    is set to -1: none can fire until an excitatory spike drives one)."""
+    """Return True if every inhibitory neuron is exactly at rest below threshold.
+
+    ``margin_i`` is then set to -1: none can fire until an excitatory spike drives one.
+    """
     p = run.p
     if p.v_rest_inh >= p.v_th_inh:
         return False
@@ -426,7 +434,9 @@ def _queue_in_flight(run, lay, work, j, step):
 @_stage
 def _excitatory_spikes(run, st, w, lay, work, rec, step, now, n_e):
     """Stage 2: learning, traces and the inhibitory partner's drive of each excitatory spike.
-    Returns the number of conductance jumps that left forward Euler unstable."""
+
+    Returns the number of conductance jumps that left forward Euler unstable.
+    """
     sp = run.sp
     rule = run.rule
     decay_pre = run.decay_pre
@@ -474,7 +484,9 @@ def _excitatory_spikes(run, st, w, lay, work, rec, step, now, n_e):
 @_stage
 def _inhibitory_spikes(run, st, work, rec, step, n_i):
     """Stage 3: every inhibitory spike raises g_i of all excitatory neurons but its partner.
-    Returns the number of neurons left with forward Euler unstable."""
+
+    Returns the number of neurons left with forward Euler unstable.
+    """
     w_inh = run.p.w_inh_exc
     inh_fired, spk_i = work.inh_fired, work.spk_i
     for k in range(n_i):
@@ -499,8 +511,11 @@ def _inhibitory_spikes(run, st, work, rec, step, n_i):
 
 @_stage
 def _input_history(run, st, lay, work, step, now):
-    """Stage 4 (training): input spikes emitted now enter their input's trace history and, while
-    few neurons are active, the queue of arrivals at those neurons."""
+    """Stage 4 (training): record this step's input spikes for the STDP rule.
+
+    They enter their input's trace history and, while few neurons are active, the queue of
+    arrivals at those neurons.
+    """
     n_ring = run.n_ring
     idx, ptr = work.idx, work.ptr
     hist_step, hist_x, hist_head = st.hist_step, st.hist_x, st.hist_head
@@ -524,8 +539,11 @@ def _input_history(run, st, lay, work, step, now):
 
 @_stage
 def _deliver(run, w, offset, ring, idx, ptr, g_e, step):
-    """Stage 4: input spikes emitted now write their row of weights into the ring of future
-    g_e (one slot per delay, Brian 1's DelayConnection); this step's slot joins g_e."""
+    """Stage 4: deliver this step's input spikes through their delays.
+
+    Each spike writes its row of weights into the ring of future g_e (one slot per delay,
+    Brian 1's DelayConnection); this step's slot joins g_e.
+    """
     n = w.shape[1]
     size = ring.shape[0]
     base = (step % run.n_ring) * n
@@ -583,8 +601,11 @@ def _decay_traces(x1, x2, e1, e2):
 
 @jit
 def _flush(st, trace_floor):
-    """End of an attempt: x_post1 below ``trace_floor`` and other traces and conductances
-    below 1e-30 become exactly 0 (no denormal arithmetic; fewer neurons to visit)."""
+    """Zero the negligible traces and conductances at the end of an attempt.
+
+    x_post1 below ``trace_floor`` and other traces and conductances below 1e-30 become
+    exactly 0 (no denormal arithmetic; fewer neurons to visit).
+    """
     x1, x2, g_e, g_i, g_e_inh = st.x_post1, st.x_post2, st.g_e_exc, st.g_i_exc, st.g_e_inh
     for j in range(x1.shape[0]):
         if x1[j] < trace_floor:
@@ -601,7 +622,7 @@ def _flush(st, trace_floor):
 
 @jit
 def _quiet(run, st, theta, remaining):
-    """True if no neuron can fire and no conductance matters for the rest of the rest."""
+    """Return True if no neuron can fire and no conductance matters for the rest of the rest."""
     p = run.p
     tol = run.rest_tol
     shrink = run.c_theta**remaining if run.learn else 1.0
@@ -648,7 +669,9 @@ def _rest_jump(run, st, theta, m):
 @_stage
 def _start_attempt(run, rates_base, w, lay, st, work, rec, intensity, attempts):
     """Normalise (training), draw the attempt's input spikes, reset the per-attempt arrays.
-    Returns the number of input spikes."""
+
+    Returns the number of input spikes.
+    """
     n = w.shape[1]
     if run.learn and run.w_sum > 0.0 and (attempts == 1 or run.normalise_retries):
         _normalise(w, run.w_sum, work.sums)
@@ -686,8 +709,11 @@ def _start_attempt(run, rates_base, w, lay, st, work, rec, intensity, attempts):
 
 @jit
 def _attempt_done(run, counts, presented_before, attempts):
-    """The retry rule: True if this attempt's spikes (or all attempts', ``retry_on_total``)
-    reach ``min_spikes``, or the attempts are used up."""
+    """Apply the retry rule: return True if the image needs no further attempt.
+
+    That is when this attempt's spikes (or all attempts', ``retry_on_total``) reach
+    ``min_spikes``, or the attempts are used up.
+    """
     attempt_sum = counts.sum()
     criterion = presented_before + attempt_sum if run.retry_on_total else attempt_sum
     return criterion >= run.min_spikes or attempts >= run.max_attempts
@@ -777,7 +803,7 @@ def present_seeded(seed, run, rates_base, w, lay, theta, st, work, rec, counts_o
 
 @jit
 def rested_state(p, n):
-    """A network at rest (learning off: no input history is kept)."""
+    """Return a network state at rest (learning off: no input history is kept)."""
     return DiehlCookState(
         np.full(n, p.v_rest_exc), np.full(n, p.v_rest_inh), np.zeros(n), np.zeros(n),
         np.zeros(n), np.zeros(n, np.int32), np.zeros(n, np.int32), np.zeros(n), np.zeros(n),
@@ -789,9 +815,11 @@ def rested_state(p, n):
 @jit
 def respond_chunk(run, rates_base, seeds, w, lay, theta, rec, chunk, n_chunks, counts_out,
                   stats_out):  # fmt: skip
-    """Frozen responses to images ``chunk, chunk + n_chunks, …``, each from a rested network
-    (releases the GIL: chunks run in parallel threads); ``stats_out[img]`` receives the
-    image's :class:`Stats` as a row."""
+    """Compute frozen responses to images ``chunk, chunk + n_chunks, …``.
+
+    Each starts from a rested network; the kernel releases the GIL, so chunks run in parallel
+    threads. ``stats_out[img]`` receives the image's :class:`Stats` as a row.
+    """
     n = w.shape[1]
     work = alloc_work(run, n)
     for img in range(chunk, rates_base.shape[0], n_chunks):

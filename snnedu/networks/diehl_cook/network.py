@@ -17,6 +17,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from snnedu.core.validation import labels_array, pixels_array, positive_int, require_rng
 from snnedu.models.stdp import ALL_RULES, rule_code, stdp_params, validate_stdp_params
 from snnedu.networks.diehl_cook import kernel
 from snnedu.networks.diehl_cook.params import (
@@ -34,7 +35,6 @@ from snnedu.networks.diehl_cook.readout import (
     empty_log,
     grow_log,
     log_image,
-    positive_int,
     predict_labels,
     with_log,
 )
@@ -121,7 +121,7 @@ def init_diehl_cook(
     rng: np.random.Generator | None = None,
     preset: str = "paper",
 ) -> DiehlCookNetwork:
-    """A fresh network as the authors' code starts it.
+    """Build a fresh network as the authors' code starts it (Diehl & Cook 2015).
 
     Input weights ``(U + 0.01)·0.3``, normalised to column sums 78 (so that ``w`` is what the
     first image sees); delays U[0, 10] ms; θ = 20 mV; v = v_rest − 40 mV; traces zero.
@@ -143,11 +143,8 @@ def init_diehl_cook(
         ``"paper"`` (the authors' code) or ``"course"``; see
         :mod:`snnedu.networks.diehl_cook.presets`. Explicit arguments override it.
     """
-    if rng is None or not isinstance(rng, np.random.Generator):
-        raise ValueError("rng must be a numpy Generator, e.g. np.random.default_rng(0).")
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-        raise ValueError(f"n (number of excitatory neurons) must be a positive integer, got {n!r}.")
-    n = int(n)
+    require_rng(rng)
+    n = positive_int("n (number of excitatory neurons)", n)
     name = check_preset(preset)
     p0, q0, sp0, rule0 = preset_values(name, n)
     if rule is None:
@@ -178,8 +175,10 @@ def init_diehl_cook(
 
 
 def training_order(seed: int, pass_index: int, n_images: int) -> np.ndarray:
-    """The order of the images in pass ``pass_index`` of a shuffled run (a permutation drawn
-    from the network's ``seed`` and the pass index alone, so a resumed run sees the same).
+    """Return the order of the images in pass ``pass_index`` of a shuffled run.
+
+    A permutation drawn from the network's ``seed`` and the pass index alone, so that a
+    resumed run sees the same order.
 
     >>> training_order(7, 0, 5).tolist() == training_order(7, 0, 5).tolist()
     True
@@ -251,8 +250,7 @@ def train_diehl_cook(
     passes = positive_int("passes", passes)
     update_interval = positive_int("update_interval", update_interval)
     checkpoint_every = positive_int("checkpoint_every", checkpoint_every)
-    if isinstance(snapshot_every, bool) or int(snapshot_every) < 0:
-        raise ValueError(f"snapshot_every must be >= 0, got {snapshot_every!r}.")
+    snapshot_every = positive_int("snapshot_every", snapshot_every, minimum=0)
     start = network.images_seen
     target = passes * len(x) if resume else start + passes * len(x)
     if start > target:
@@ -342,8 +340,7 @@ def respond_diehl_cook(
     """
     if not isinstance(network, DiehlCookNetwork):
         raise ValueError(f"expected a DiehlCookNetwork, got {type(network).__name__}.")
-    if not isinstance(rng, np.random.Generator):
-        raise ValueError("rng must be a numpy Generator, e.g. np.random.default_rng(0).")
+    require_rng(rng)
     p, q = check_params(network.params, network.protocol)
     x = rates_base(images, q)
     n_images, n = len(x), network.n
@@ -393,10 +390,28 @@ def evaluate_diehl_cook(
     method: str = "mean",
     parallel: bool = True,
 ) -> EvaluationResult:
-    """The paper's test: learning off, θ frozen, neurons labelled on ``label_images``
-    (the training set), accuracy on ``test_images``.
+    """Run the paper's test (Diehl & Cook 2015): label the neurons, then classify.
 
-    ``method``: ``"mean"`` (paper) or ``"proportion"`` (proportion weighting).
+    Learning is off and θ frozen; neurons are labelled on ``label_images`` (the training set)
+    and the accuracy is measured on ``test_images``.
+
+    Parameters
+    ----------
+    network : DiehlCookNetwork
+    label_images, test_images : uint8 array (n_images, 28, 28) or (n_images, 784)
+        Pixel values in [0, 255].
+    label_labels, test_labels : int array (n_images,)
+        Classes 0-9, one per image.
+    rng : numpy.random.Generator
+        Source of the input spikes (see :func:`respond_diehl_cook`).
+    method : str
+        ``"mean"`` (the paper's prediction rule) or ``"proportion"`` (proportion weighting).
+    parallel : bool
+        As in :func:`respond_diehl_cook`.
+
+    Returns
+    -------
+    EvaluationResult
     """
     label_labels = _labels(label_labels, len(label_images), required=True)
     test_labels = _labels(test_labels, len(test_images), required=True)
@@ -416,16 +431,30 @@ def evaluate_diehl_cook(
 def record_image(
     network: DiehlCookNetwork, image, rng: np.random.Generator, learn: bool = False
 ) -> Recording:
-    """Rasters (input, excitatory, inhibitory) of one image's last attempt.
+    """Record the rasters (input, excitatory, inhibitory) of one image's last attempt.
 
     The network is not modified. With ``learn=False`` (default) a frozen copy starts rested,
     as in :func:`respond_diehl_cook`; with ``learn=True`` a copy continues from the network's
     state and learns, as in training.
+
+    Parameters
+    ----------
+    network : DiehlCookNetwork
+    image : uint8 array (28, 28) or (784,)
+        Pixel values in [0, 255].
+    rng : numpy.random.Generator
+        Draws the seed of the image's input spikes.
+    learn : bool
+
+    Returns
+    -------
+    Recording
+        Boolean rasters ``(n_steps, n_inputs or n)`` with step ``dt`` [ms], the spike counts
+        of the last attempt and the number of attempts.
     """
     if not isinstance(network, DiehlCookNetwork):
         raise ValueError(f"expected a DiehlCookNetwork, got {type(network).__name__}.")
-    if not isinstance(rng, np.random.Generator):
-        raise ValueError("rng must be a numpy Generator, e.g. np.random.default_rng(0).")
+    require_rng(rng)
     p, q = check_params(network.params, network.protocol)
     x = rates_base(np.asarray(image)[None], q)[0]
     run = kernel.make_run(p, q, network.stdp, network.rule, learn=bool(learn), record=True)
@@ -446,7 +475,7 @@ def record_image(
 
 
 def draw_input_spikes(image, intensity: float, seed: int, protocol: ProtocolParams | None = None):
-    """The input spikes the kernel would draw for one attempt after seeding with ``seed``.
+    """Return the input spikes the kernel would draw for one attempt after seeding ``seed``.
 
     Returns a list of ``n_steps`` integer arrays: the inputs firing in each step. Exposed so
     that a slow reference simulation can be given exactly the kernel's input.
@@ -494,25 +523,17 @@ def rates_base(images, q: ProtocolParams) -> np.ndarray:
             f"images must have shape (n_images, 28, 28) or (n_images, 784), got {x.shape}; "
             "for one image use image[None]."
         )
-    if x.dtype.kind not in "uif":
-        raise ValueError(f"images must be numeric pixel values 0-255, got dtype {x.dtype}.")
-    x = np.ascontiguousarray(x, dtype=np.float64)
-    if not np.all(np.isfinite(x)) or (x.size and (x.min() < 0 or x.max() > 255)):
-        raise ValueError("images must hold pixel values in [0, 255] (uint8 grey levels).")
+    x = pixels_array("images", x) if x.size else np.zeros(x.shape)
     return x * q.rate_scale
 
 
 def _labels(labels, n_images: int, required: bool = False) -> np.ndarray:
+    """Check class labels 0-9, one per image; None gives -1s (unlabelled) unless required."""
     if labels is None:
         if required:
-            raise ValueError("labels are required here.")
+            raise ValueError("labels are required here: pass one class 0-9 per image.")
         return np.full(n_images, -1, np.int64)
-    y = np.asarray(labels)
-    if y.shape != (n_images,):
-        raise ValueError(f"labels must have shape ({n_images},), got {y.shape}.")
-    if y.size and (y.min() < 0 or y.max() > 9):
-        raise ValueError("labels must be classes 0-9.")
-    return y.astype(np.int64)
+    return labels_array(labels, n_images, n_classes=10)
 
 
 def warn_unstable(count: int, where: str) -> None:
@@ -538,8 +559,11 @@ def image_seed(base: int, k: int) -> int:
 
 
 def _show_progress(bar, spikes: int, window_correct) -> None:
-    """Spikes of the latest image and the running accuracy: of the current window, or of the
-    last closed one (nothing before the first prediction)."""
+    """Show the latest image's spikes and the running accuracy on the progress bar.
+
+    The accuracy is the current window's, or the last closed one's (none before the first
+    prediction).
+    """
     postfix = {"spikes": spikes}
     correct, predicted, closed = window_correct
     accuracy = correct / predicted if predicted else closed
@@ -559,8 +583,10 @@ def _progress_bar(progress, total, initial):
 
 
 class _StopFlag:
-    """First Ctrl-C asks the training loop to stop after the current image; a second one
-    interrupts at once."""
+    """Let a first Ctrl-C stop training after the current image; a second one interrupts.
+
+    Outside the main thread no handler is installed.
+    """
 
     def __init__(self):
         self.requested = False

@@ -125,7 +125,7 @@ class Steps(NamedTuple):
 
 
 def derived_steps(p: DiehlCookParams, q: ProtocolParams) -> Steps:
-    """The step counts of one attempt for parameters ``p``, ``q``.
+    """Return the step counts of one attempt for parameters ``p``, ``q``.
 
     Refractoriness (Brian 1, the authors' simulator): a neuron that fired at step ``s`` cannot
     fire while ``t - t_spike < t_ref - dt/2``, i.e. in steps ``s+1 … s+round(t_ref/dt)-1``
@@ -173,7 +173,13 @@ def typed_params(params):
 
 
 def check_params(params, protocol) -> tuple[DiehlCookParams, ProtocolParams]:
-    """Validated and typed parameters (defaults for None), or ValueError naming the bad one."""
+    """Return validated, typed parameters (defaults for None).
+
+    Raises
+    ------
+    ValueError
+        Naming the field that is out of range or of the wrong type.
+    """
     p = DiehlCookParams() if params is None else params
     q = ProtocolParams() if protocol is None else protocol
     if not isinstance(p, DiehlCookParams):

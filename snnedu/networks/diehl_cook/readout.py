@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from snnedu.core.validation import labels_array, positive_int
 from snnedu.networks.diehl_cook.state import PER_IMAGE, DiehlCookNetwork, TrainingLog
 
 __all__ = [
@@ -21,7 +22,6 @@ __all__ = [
     "empty_log",
     "grow_log",
     "log_image",
-    "positive_int",
     "predict_labels",
     "running_accuracy",
     "with_log",
@@ -46,7 +46,7 @@ def assign_labels(counts, labels, n_classes: int = 10) -> np.ndarray:
     >>> assign_labels(np.array([[3, 0], [0, 0], [1, 0]]), np.array([0, 1, 1]), n_classes=2)
     array([ 0, -1])
     """
-    counts, labels = _counts_labels(counts, labels)
+    counts, labels = _counts_labels(counts, labels, n_classes)
     means = _class_means(counts, labels, n_classes)
     assignments = np.argmax(means, axis=0).astype(np.int64)
     assignments[means.max(axis=0) <= 0] = -1
@@ -54,9 +54,16 @@ def assign_labels(counts, labels, n_classes: int = 10) -> np.ndarray:
 
 
 def class_proportions(counts, labels, n_classes: int = 10) -> np.ndarray:
-    """``(n, n_classes)``: each neuron's mean response per class, normalised over classes
-    (the weights of BindsNET's ``proportion_weighting``)."""
-    counts, labels = _counts_labels(counts, labels)
+    """Return each neuron's mean response per class, normalised over classes.
+
+    These are the weights of BindsNET's ``proportion_weighting`` (Hazan et al. 2018,
+    Front. Neuroinform. 12:89).
+
+    Returns
+    -------
+    float array (n, n_classes)
+    """
+    counts, labels = _counts_labels(counts, labels, n_classes)
     means = _class_means(counts, labels, n_classes).T
     total = means.sum(axis=1, keepdims=True)
     return np.divide(means, total, out=np.zeros_like(means), where=total > 0)
@@ -70,6 +77,23 @@ def predict_labels(
     ``"mean"`` (the paper's): the class whose assigned neurons fire most on average.
     ``"proportion"``: as ``"mean"`` but each neuron's count weighted by the fraction of its
     mean response that belongs to the class (``proportions`` from :func:`class_proportions`).
+
+    Parameters
+    ----------
+    counts : int array (n_images, n) or (n,)
+        Spike counts per image and neuron.
+    assignments : int array (n,)
+        Class of each neuron from :func:`assign_labels` (-1: unassigned, ignored).
+    method : str
+        ``"mean"`` or ``"proportion"``.
+    proportions : float array (n, n_classes), optional
+        Required for ``"proportion"``.
+    n_classes : int
+
+    Returns
+    -------
+    int array (n_images,)
+        Predicted class per image.
 
     >>> predict_labels(np.array([[5, 0, 1], [0, 4, 0]]), np.array([0, 1, 1]), n_classes=2)
     array([0, 1])
@@ -97,15 +121,12 @@ def predict_labels(
     return np.argmax(scores, axis=1)
 
 
-def _counts_labels(counts, labels):
+def _counts_labels(counts, labels, n_classes):
+    """Check spike counts ``(n_images, n)`` and one class label per image."""
     counts = np.asarray(counts, dtype=float)
-    labels = np.asarray(labels).astype(np.int64)
-    if counts.ndim != 2 or counts.shape[0] != labels.shape[0]:
-        raise ValueError(
-            f"counts {counts.shape} and labels {labels.shape} must be (n_images, n) and "
-            "(n_images,)."
-        )
-    return counts, labels
+    if counts.ndim != 2:
+        raise ValueError(f"counts must be (n_images, n) spike counts, got shape {counts.shape}.")
+    return counts, labels_array(labels, counts.shape[0], n_classes)
 
 
 def _class_means(counts, labels, n_classes):
@@ -115,13 +136,8 @@ def _class_means(counts, labels, n_classes):
     return np.divide(sums, per_class, out=np.zeros_like(sums), where=per_class > 0)
 
 
-def positive_int(name, value) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}.")
-    return int(value)
-
-
 def empty_log(n: int) -> TrainingLog:
+    """Return the training log of a network of ``n`` neurons that has seen no image."""
     return TrainingLog(
         labels=np.zeros(0, np.int16), predictions=np.zeros(0, np.int16),
         exc_spikes=np.zeros(0, np.int32), attempts=np.zeros(0, np.int16),
@@ -131,6 +147,8 @@ def empty_log(n: int) -> TrainingLog:
 
 
 def grow_log(log: TrainingLog, size: int) -> TrainingLog:
+    """Return a copy of ``log`` whose per-image arrays hold at least ``size`` images."""
+
     def grow(a):
         out = np.zeros(max(size, len(a)), a.dtype)
         out[: len(a)] = a
@@ -142,6 +160,7 @@ def grow_log(log: TrainingLog, size: int) -> TrainingLog:
 
 
 def with_log(net: DiehlCookNetwork, log: TrainingLog, seen: int) -> DiehlCookNetwork:
+    """Return ``net`` carrying ``log`` cut to its first ``seen`` images."""
     trimmed = log._replace(**{k: getattr(log, k)[:seen].copy() for k in PER_IMAGE})
     return net._replace(log=trimmed, images_seen=seen)
 
@@ -180,9 +199,14 @@ def log_image(log, k, counts, attempts, label, update_interval, window_correct):
 
 
 def running_accuracy(log: TrainingLog, window: int = 1000) -> tuple[np.ndarray, np.ndarray]:
-    """Accuracy of the training-time predictions in consecutive windows of ``window`` images.
+    """Return the accuracy of the training-time predictions per window of ``window`` images.
 
-    Returns ``(images_seen, accuracy)`` at the end of each window (NaN where no prediction).
+    Returns
+    -------
+    images_seen : int array
+        The end of each complete window.
+    accuracy : float array
+        Fraction [0-1] of correct predictions in that window (NaN where none was made).
     """
     window = positive_int("window", window)
     ok = (log.predictions >= 0) & (log.labels >= 0)

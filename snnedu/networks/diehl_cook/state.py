@@ -85,7 +85,7 @@ class DiehlCookNetwork(NamedTuple):
 
 
 def copy_network(network: DiehlCookNetwork) -> DiehlCookNetwork:
-    """A deep copy of the arrays of ``network`` (parameters are immutable)."""
+    """Return ``network`` with its arrays copied (parameters are immutable)."""
     if not isinstance(network, DiehlCookNetwork):
         raise ValueError(f"expected a DiehlCookNetwork, got {type(network).__name__}.")
     return network._replace(
