@@ -55,7 +55,7 @@ def is_assessment_bank(path: str | Path) -> bool:
 
 
 def course_root() -> Path:
-    """The folder holding ``notebooks/`` and ``exercises/``."""
+    """Return the folder holding ``notebooks/`` and ``exercises/``."""
     for candidate in (_PACKAGE / "_course", _PACKAGE.parent):
         if (candidate / "notebooks").is_dir():
             return candidate
@@ -66,13 +66,14 @@ def course_root() -> Path:
 
 
 def notebooks() -> list[Path]:
-    """The lecture notebooks in lecture order."""
+    """Return the lecture notebooks in lecture order."""
     return sorted((course_root() / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 
 
 def copy_course(destination: str | Path, overwrite: bool = False) -> Path:
-    """Copy what a student works with (the notebooks and the self-study quiz banks) into
-    ``destination`` and return it.
+    """Copy the student's material into ``destination`` and return it.
+
+    The student's material is the notebooks and the self-study quiz banks.
 
     The assignments' source notebooks hold their solutions and the assessment banks hold the
     keys of graded quizzes, so they stay with the instructor (``snnedu assignments generate``
@@ -132,7 +133,7 @@ def jupyter_command(
     extra: Sequence[str] = (),
     uid: int | None = None,
 ) -> list[str]:
-    """The command line that starts JupyterLab on ``folder`` for ``snnedu course open``.
+    """Return the command line that starts JupyterLab on ``folder`` (``snnedu course open``).
 
     Parameters
     ----------

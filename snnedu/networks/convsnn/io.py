@@ -1,5 +1,7 @@
-"""Saving and loading trained networks as ``.npz``: arrays plus the parameters as JSON, no
-pickle."""
+"""Saving and loading trained networks as ``.npz``.
+
+A file holds arrays plus the parameters as JSON, no pickle.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
-"""The layer-wise STDP training loop shared by both networks: the outer loop over images in
-Python (progress bar, Ctrl-C), one image per numba call.
+"""The layer-wise STDP training loop shared by both networks.
+
+The outer loop over images runs in Python (progress bar, Ctrl-C), one image per numba call.
 """
 
 from __future__ import annotations
@@ -135,8 +136,11 @@ def convergence_index(weights) -> float:
 def _stdp_step(
     in_times, weights, v_th, n_steps, pad, k, radius, a_plus, a_minus, inhibit_input, valid_sizes
 ):
-    """One image: IF convolution → mask outside each scale → lateral inhibition → k winners →
-    STDP on their kernels (in place on ``weights``); returns the number of winners."""
+    """Numba kernel: one image's STDP step on a layer.
+
+    IF convolution → mask outside each scale → lateral inhibition → k winners → STDP on their
+    kernels (in place on ``weights``); returns the number of winners.
+    """
     x = in_times
     if inhibit_input:
         x = in_times.copy()
