@@ -71,7 +71,13 @@ import math
 import numpy as np
 
 from snnedu.core.jit import jit, parallel_jit, prange
-from snnedu.core.validation import require_finite, require_non_negative, require_positive
+from snnedu.core.validation import (
+    float_array,
+    positive_int,
+    require_finite,
+    require_non_negative,
+    require_positive,
+)
 
 # ----------------------------------------------------------------------------------------------
 # Fixed kernels
@@ -632,21 +638,23 @@ def mask_outside_kernel(times, v, sizes, n_steps):
 
 
 def _odd_window(window) -> int:
-    if int(window) != window or window < 1 or window % 2 == 0:
+    window = positive_int("window", window)
+    if window % 2 == 0:
         raise ValueError(f"window must be an odd number of pixels >= 1, got {window!r}.")
-    return int(window)
+    return window
 
 
 def _n_steps(n_steps) -> int:
-    if int(n_steps) != n_steps or not 1 <= n_steps <= 32000:
+    n_steps = positive_int("n_steps", n_steps)
+    if n_steps > 32000:
         raise ValueError(
             f"n_steps must be a whole number of time bins in [1, 32000], got {n_steps!r}."
         )
-    return int(n_steps)
+    return n_steps
 
 
 def _images3d(images) -> np.ndarray:
-    images = np.asarray(images, dtype=np.float64)
+    images = float_array("images", images)
     if images.ndim == 2:
         images = images[None]
     if images.ndim != 3 or images.shape[0] == 0:
@@ -654,8 +662,6 @@ def _images3d(images) -> np.ndarray:
             f"images must be (n, height, width) or one (height, width) image, "
             f"got shape {images.shape}."
         )
-    if not np.all(np.isfinite(images)):
-        raise ValueError("images contain NaN or infinite values.")
     return np.ascontiguousarray(images)
 
 
