@@ -82,7 +82,13 @@ _ATTEMPTS: dict[str, int] = {}
 
 
 def check(key: str, answer: Any) -> CheckResult:
-    """Check a student's ``answer`` to the exercise ``key`` and return the verdict."""
+    """Check a student's ``answer`` to the exercise ``key`` and return the verdict.
+
+    Raises
+    ------
+    KeyError
+        If no exercise is called ``key`` (the message lists the topic's exercises).
+    """
     return get_check(key).run(answer)
 
 
@@ -123,7 +129,23 @@ def value_check(
 ) -> Check:
     """Register a check whose answer is a number (or array) close to ``expected()``.
 
-    The tolerance is ``|answer - expected| <= atol + rtol * |expected|``, elementwise.
+    Parameters
+    ----------
+    key : str
+        ``"topic.name"``; the topic is the module in :mod:`snnedu.exercises.checks`.
+    expected : callable
+        Computes the right answer from the models when the check runs.
+    hint : str
+        Shown with every wrong answer.
+    rtol, atol : float
+        The tolerance: ``|answer - expected| <= atol + rtol * |expected|``, elementwise.
+    unit : str
+        Unit of the answer, named in the messages.
+
+    Raises
+    ------
+    ValueError
+        If ``key`` is registered twice.
     """
 
     def run(answer: Any) -> CheckResult:

@@ -188,7 +188,25 @@ def train_convsnn_2016(
     progress: bool = False,
     readout: bool = True,
 ) -> Conv2016Model:
-    """Learn the S2 prototypes with STDP over all scales, then fit the linear SVM on C2."""
+    """Learn the S2 prototypes with STDP over all scales, then fit the linear SVM on C2.
+
+    Parameters
+    ----------
+    images : uint8 array (n, height, width)
+        Training images, pixels 0–255.
+    labels : int array (n,)
+    params : Conv2016Params
+    rng : numpy.random.Generator
+        Initial weights and the image order of each epoch.
+    progress : bool
+        Show tqdm progress bars.
+    readout : bool
+        Fit the SVM (False: STDP only; the readout arrays are empty).
+
+    References
+    ----------
+    Kheradpisheh, Ganjtabesh & Masquelier (2016), *Neurocomputing* 205:382.
+    """
     require_rng(rng)
     p = _check_2016(params)
     images = check_pixels(images)

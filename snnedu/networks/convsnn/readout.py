@@ -343,7 +343,13 @@ def _fit_svm(x, labels, c: float, progress: bool = False, stop=None, tol: float 
 
 
 def predict(model, images) -> np.ndarray:
-    """Class of each image: ``argmax(features @ readout_w.T + readout_b)``."""
+    """Return the class of each image: ``argmax(features @ readout_w.T + readout_b)``.
+
+    Raises
+    ------
+    ValueError
+        If the model has no readout yet (trained with ``readout=False``), or bad images.
+    """
     if model.readout_w.size == 0:
         raise ValueError(
             "this model has no readout yet: fit one with fit_readout(model, images, labels), "
@@ -354,7 +360,13 @@ def predict(model, images) -> np.ndarray:
 
 
 def evaluate(model, images, labels) -> float:
-    """Fraction of images classified correctly."""
+    """Return the fraction of ``images`` that :func:`predict` puts in their ``labels``' class.
+
+    Raises
+    ------
+    ValueError
+        For images that are not pixels in [0, 255], or labels that do not match them.
+    """
     images = check_pixels(images)
     labels = check_labels(labels, images.shape[0])
     return float(np.mean(predict(model, images) == labels))

@@ -123,7 +123,14 @@ def train_stdp_layer(
 
 
 def convergence_index(weights) -> float:
-    """K2018 eq. 4: ``C = mean w(1 − w)``; 0.16 at ``w = 0.8``, → 0 as weights go to 0 or 1."""
+    """Return the convergence index ``C = mean w(1 − w)`` of a layer's weights.
+
+    0.16 at ``w = 0.8``, → 0 as the weights go to 0 or 1 (learning has converged).
+
+    References
+    ----------
+    Kheradpisheh, Ganjtabesh, Thorpe & Masquelier (2018), *Neural Networks* 99:56, eq. 4.
+    """
     weights = np.asarray(weights, dtype=float)
     return float(np.mean(weights * (1.0 - weights)))
 
