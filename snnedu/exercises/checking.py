@@ -172,7 +172,22 @@ def function_check(
 ) -> Check:
     """Register a check whose answer is a function.
 
-    The student's function must agree with ``reference`` on every argument tuple in ``cases``.
+    Parameters
+    ----------
+    key : str
+        ``"topic.name"``; the topic is the module in :mod:`snnedu.exercises.checks`.
+    reference : callable
+        A correct implementation.
+    cases : sequence of tuple
+        Argument tuples; the student's function must agree with ``reference`` on every one,
+        within ``atol + rtol * |reference|``.
+    hint : str
+        Shown with every wrong answer.
+
+    Raises
+    ------
+    ValueError
+        If ``key`` is registered twice.
     """
 
     def run(answer: Any) -> CheckResult:
