@@ -192,16 +192,12 @@ def train_convsnn_2016(
 
     Parameters
     ----------
-    images : uint8 array (n, height, width)
-        Training images, pixels 0–255.
-    labels : int array (n,)
+    images, labels : training images (n, height, width) of pixels 0–255, and their classes
     params : Conv2016Params
     rng : numpy.random.Generator
-        Initial weights and the image order of each epoch.
-    progress : bool
-        Show tqdm progress bars.
-    readout : bool
-        Fit the SVM (False: STDP only; the readout arrays are empty).
+        Draws the initial prototypes and the image order of each epoch.
+    progress, readout : bool
+        Show progress bars; fit the SVM (False: STDP only, the readout arrays stay empty).
 
     References
     ----------
