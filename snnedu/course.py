@@ -55,7 +55,7 @@ def is_assessment_bank(path: str | Path) -> bool:
 
 
 def course_root() -> Path:
-    """The folder holding ``notebooks/`` and ``exercises/``."""
+    """Return the folder holding ``notebooks/`` and ``exercises/``."""
     for candidate in (_PACKAGE / "_course", _PACKAGE.parent):
         if (candidate / "notebooks").is_dir():
             return candidate
@@ -66,13 +66,12 @@ def course_root() -> Path:
 
 
 def notebooks() -> list[Path]:
-    """The lecture notebooks in lecture order."""
+    """Return the lecture notebooks in lecture order."""
     return sorted((course_root() / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 
 
 def copy_course(destination: str | Path, overwrite: bool = False) -> Path:
-    """Copy what a student works with (the notebooks and the self-study quiz banks) into
-    ``destination`` and return it.
+    """Copy the student's material (notebooks, self-study quiz banks) into ``destination``.
 
     The assignments' source notebooks hold their solutions and the assessment banks hold the
     keys of graded quizzes, so they stay with the instructor (``snnedu assignments generate``
@@ -80,6 +79,18 @@ def copy_course(destination: str | Path, overwrite: bool = False) -> Path:
     a bank marked ``% snnedu: assessment`` is never copied, wherever it lies. Files already
     there are kept unless ``overwrite`` is true, so a student's work is never replaced by
     accident.
+
+    Parameters
+    ----------
+    destination : path
+        The course folder to fill; created if missing.
+    overwrite : bool
+        Replace files that are already there.
+
+    Returns
+    -------
+    pathlib.Path
+        ``destination``, absolute.
     """
     destination = Path(destination).expanduser().resolve()
     root = course_root()
@@ -132,7 +143,7 @@ def jupyter_command(
     extra: Sequence[str] = (),
     uid: int | None = None,
 ) -> list[str]:
-    """The command line that starts JupyterLab on ``folder`` for ``snnedu course open``.
+    """Return the command line that starts JupyterLab on ``folder`` (``snnedu course open``).
 
     Parameters
     ----------

@@ -28,6 +28,11 @@ HELP = "train/evaluate the time-coded convolutional STDP networks (Kheradpisheh 
 
 
 def register(parser) -> None:
+    """Add the ``conv`` actions to ``parser``, the subcommand's own parser.
+
+    The actions are train, eval. Each one sets ``func``, which :func:`snnedu.cli.main` calls with
+    the parsed arguments; ``snnedu conv`` alone prints this subcommand's help.
+    """
     actions = parser.add_subparsers(title="actions", metavar="ACTION")
     train = actions.add_parser("train", help="STDP + SVM readout on the training images")
     train.add_argument(

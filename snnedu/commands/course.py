@@ -25,6 +25,11 @@ JupyterLab prints. Options after -- go to JupyterLab as given:
 
 
 def register(parser) -> None:
+    """Add the ``course`` actions to ``parser``, the subcommand's own parser.
+
+    The actions are copy, open, list. Each one sets ``func``, which :func:`snnedu.cli.main`
+    calls with the parsed arguments; ``snnedu course`` alone prints this subcommand's help.
+    """
     actions = parser.add_subparsers(title="actions", metavar="ACTION")
     copy = actions.add_parser("copy", help="copy the notebooks and quiz banks to DEST")
     copy.add_argument("dest", nargs="?", default="snnedu-course", help="target folder")

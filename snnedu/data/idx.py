@@ -31,8 +31,10 @@ class IDXFormatError(ValueError):
 def read_idx(path: str | os.PathLike) -> np.ndarray:
     """Read an IDX file (gzip-compressed or raw) into a numpy array of native byte order.
 
-    Raises :class:`IDXFormatError` naming the file and the problem if the file is corrupted
-    or truncated.
+    Raises
+    ------
+    IDXFormatError
+        Naming the file and the problem if the file is damaged, truncated or not IDX.
     """
     path = Path(path)
     raw = path.read_bytes()
@@ -48,7 +50,25 @@ def read_idx(path: str | os.PathLike) -> np.ndarray:
 
 
 def parse_idx(raw: bytes, source: str = "<bytes>") -> np.ndarray:
-    """Parse the bytes of an uncompressed IDX file."""
+    """Parse the bytes of an uncompressed IDX file.
+
+    Parameters
+    ----------
+    raw : bytes
+        The whole file: magic number, big-endian sizes, data.
+    source : str
+        What the error messages call the bytes (a file name).
+
+    Returns
+    -------
+    numpy.ndarray
+        A copy of the data in native byte order, shaped as the header says.
+
+    Raises
+    ------
+    IDXFormatError
+        If the magic number is wrong or the length does not match the header.
+    """
     if len(raw) < 4:
         raise IDXFormatError(f"{source}: only {len(raw)} bytes, too short for an IDX header.")
     if raw[0] != 0 or raw[1] != 0 or raw[2] not in _TYPE_CODES:
@@ -74,7 +94,22 @@ def parse_idx(raw: bytes, source: str = "<bytes>") -> np.ndarray:
 
 
 def write_idx(path: str | os.PathLike, array: np.ndarray, compress: bool | None = None) -> Path:
-    """Write ``array`` as an IDX file; gzip-compressed when the name ends in ``.gz``."""
+    """Write ``array`` as an IDX file and return its path.
+
+    Parameters
+    ----------
+    path : path
+        The file to write.
+    array : array
+        uint8, int8, int16, int32, float32 or float64 data of any shape.
+    compress : bool, optional
+        Gzip the file; by default only when the name ends in ``.gz``.
+
+    Raises
+    ------
+    ValueError
+        If IDX cannot store the array's dtype.
+    """
     path = Path(path)
     array = np.asarray(array)
     codes = {dtype.newbyteorder("="): code for code, dtype in _TYPE_CODES.items()}

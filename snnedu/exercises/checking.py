@@ -43,9 +43,11 @@ class CheckResult(NamedTuple):
     message: str
 
     def __bool__(self) -> bool:
+        """Return ``passed``, so ``assert check(...)`` works."""
         return self.passed
 
     def __repr__(self) -> str:
+        """Return the message, which a notebook cell then shows as plain text."""
         return self.message
 
     def _repr_html_(self) -> str:
@@ -80,17 +82,23 @@ _ATTEMPTS: dict[str, int] = {}
 
 
 def check(key: str, answer: Any) -> CheckResult:
-    """Check a student's ``answer`` to the exercise ``key`` and return the verdict."""
+    """Check a student's ``answer`` to the exercise ``key`` and return the verdict.
+
+    Raises
+    ------
+    KeyError
+        If no exercise is called ``key`` (the message lists the topic's exercises).
+    """
     return get_check(key).run(answer)
 
 
 def hint(key: str) -> str:
-    """The hint for exercise ``key``."""
+    """Return the hint for exercise ``key``."""
     return get_check(key).hint
 
 
 def get_check(key: str) -> Check:
-    """The registered check ``key`` (``"topic.name"``), loading its topic module on demand."""
+    """Return the registered check ``key`` (``"topic.name"``), loading its topic on demand."""
     return _lookup(key, _REGISTRY, "exercise")
 
 
@@ -121,7 +129,23 @@ def value_check(
 ) -> Check:
     """Register a check whose answer is a number (or array) close to ``expected()``.
 
-    The tolerance is ``|answer - expected| <= atol + rtol * |expected|``, elementwise.
+    Parameters
+    ----------
+    key : str
+        ``"topic.name"``; the topic is the module in :mod:`snnedu.exercises.checks`.
+    expected : callable
+        Computes the right answer from the models when the check runs.
+    hint : str
+        Shown with every wrong answer.
+    rtol, atol : float
+        The tolerance: ``|answer - expected| <= atol + rtol * |expected|``, elementwise.
+    unit : str
+        Unit of the answer, named in the messages.
+
+    Raises
+    ------
+    ValueError
+        If ``key`` is registered twice.
     """
 
     def run(answer: Any) -> CheckResult:
@@ -146,8 +170,25 @@ def function_check(
     rtol: float = 1e-6,
     atol: float = 0.0,
 ) -> Check:
-    """Register a check whose answer is a function; it must agree with ``reference`` on
-    every argument tuple in ``cases``."""
+    """Register a check whose answer is a function.
+
+    Parameters
+    ----------
+    key : str
+        ``"topic.name"``; the topic is the module in :mod:`snnedu.exercises.checks`.
+    reference : callable
+        A correct implementation.
+    cases : sequence of tuple
+        Argument tuples; the student's function must agree with ``reference`` on every one,
+        within ``atol + rtol * |reference|``.
+    hint : str
+        Shown with every wrong answer.
+
+    Raises
+    ------
+    ValueError
+        If ``key`` is registered twice.
+    """
 
     def run(answer: Any) -> CheckResult:
         if not callable(answer):
@@ -182,7 +223,8 @@ def _compare(
     """None when ``answer`` matches ``target``; otherwise what is wrong, without the answer.
 
     ``direction=False`` withholds "too high / too low" (the sign is still said: one bit, and
-    the physics usually fixes it)."""
+    the physics usually fixes it).
+    """
     if answer is None or answer is Ellipsis:
         return "no answer yet: replace None with your value (or finish your function)."
     try:
@@ -288,12 +330,12 @@ def explain_prompt(key: str, *, question: str, model_answer: str) -> ExplainProm
 
 
 def get_prediction_task(key: str) -> PredictionTask:
-    """The registered prediction task ``key``, loading its topic module on demand."""
+    """Return the registered prediction task ``key``, loading its topic module on demand."""
     return _lookup(key, _PREDICTION_TASKS, "prediction task")
 
 
 def get_prompt(key: str) -> ExplainPrompt | PredictionTask:
-    """The prompt (or prediction task, whose difference is explained) called ``key``."""
+    """Return the prompt (or prediction task, whose difference is explained) called ``key``."""
     if key in _PREDICTION_TASKS:
         return _PREDICTION_TASKS[key]
     _load_topic(key)
@@ -339,7 +381,7 @@ def predict(key: str, value: Any) -> CheckResult:
 
 
 def reveal(key: str) -> CheckResult:
-    """The model's value next to the student's recorded prediction.
+    """Show the model's value next to the student's recorded prediction.
 
     Refuses (with a message, not an error, so a notebook still runs top to bottom) until a
     prediction has been committed with :func:`predict`. ``passed`` says whether the prediction

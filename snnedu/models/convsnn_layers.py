@@ -1,4 +1,4 @@
-"""Layers of time-coded convolutional spiking networks: every neuron fires at most once.
+r"""Layers of time-coded convolutional spiking networks: every neuron fires at most once.
 
 The building blocks of the networks of Kheradpisheh, Ganjtabesh & Masquelier (2016,
 *Neurocomputing* 205:382) and Kheradpisheh, Ganjtabesh, Thorpe & Masquelier (2018, *Neural
@@ -9,15 +9,15 @@ the bin in which each neuron fired, or ``n_steps`` for a neuron that stayed sile
 **Fixed filters.** Difference of Gaussians (on-/off-centre, retina-like), on the integer grid
 ``x, y ∈ [-w//2, w//2]``, ``r² = x² + y²``:
 
-.. math:: D(x, y) = \\frac{1}{2\\pi}\\left[\\frac{1}{\\sigma_1^2}e^{-r^2/2\\sigma_1^2}
-          - \\frac{1}{\\sigma_2^2}e^{-r^2/2\\sigma_2^2}\\right]
+.. math:: D(x, y) = \frac{1}{2\pi}\left[\frac{1}{\sigma_1^2}e^{-r^2/2\sigma_1^2}
+          - \frac{1}{\sigma_2^2}e^{-r^2/2\sigma_2^2}\right]
 
 (``σ₁ < σ₂``: on-centre; ``σ₁ > σ₂``: off-centre). Gabor (orientation ``θ``, wavelength
 ``λ = w/2``, ``σ = 0.8 λ``, aspect ``γ = 0.3``), with ``X = y sinθ + x cosθ``,
 ``Y = y cosθ − x sinθ``:
 
-.. math:: G(x, y) = \\exp\\left(-\\frac{X^2 + \\gamma^2 Y^2}{2\\sigma^2}\\right)
-          \\cos\\left(\\frac{2\\pi X}{\\lambda}\\right)
+.. math:: G(x, y) = \exp\left(-\frac{X^2 + \gamma^2 Y^2}{2\sigma^2}\right)
+          \cos\left(\frac{2\pi X}{\lambda}\right)
 
 Both are made zero-mean and scaled so their maximum is 1 (SpykeTorch ``utils.DoGKernel`` /
 ``utils.GaborKernel``); ``x`` runs down the rows.
@@ -29,7 +29,7 @@ first, and cut into ``n_steps`` packets of equal size ``⌊nnz / n_steps⌋``, o
 **Non-leaky integrate-and-fire convolution** (K2018 eqs. 1–2). Map ``f`` has one kernel
 ``w[f]`` shared by all its neurons; with ``S_j(t) = 1`` once input ``j`` has fired,
 
-.. math:: V_i(t) = \\sum_j w_{j,i}\\, S_j(t), \\qquad t_i = \\min\\{t : V_i(t) \\ge v_{th}\\}
+.. math:: V_i(t) = \sum_j w_{j,i}\, S_j(t), \qquad t_i = \min\{t : V_i(t) \ge v_{th}\}
 
 and each neuron fires at most once per image. The kernels here are event-driven: only the
 neurons an input spike reaches are updated.
@@ -47,8 +47,8 @@ SpykeTorch ``get_k_winners``).
 **Simplified STDP** (Masquelier & Thorpe 2007; K2018 eq. 3) on the winner's kernel, for each
 input ``j`` of its receptive field:
 
-.. math:: \\Delta w_j = +a^+ w_j (1 - w_j)\\ \\text{if}\\ t_j \\le t_i, \\qquad
-          \\Delta w_j = -a^- w_j (1 - w_j)\\ \\text{otherwise (or never fired)}
+.. math:: \Delta w_j = +a^+ w_j (1 - w_j)\ \text{if}\ t_j \le t_i, \qquad
+          \Delta w_j = -a^- w_j (1 - w_j)\ \text{otherwise (or never fired)}
 
 then ``w`` is clipped to ``[0, 1]``. Only the order of pre and post spikes matters.
 
@@ -71,7 +71,13 @@ import math
 import numpy as np
 
 from snnedu.core.jit import jit, parallel_jit, prange
-from snnedu.core.validation import require_finite, require_non_negative, require_positive
+from snnedu.core.validation import (
+    float_array,
+    positive_int,
+    require_finite,
+    require_non_negative,
+    require_positive,
+)
 
 # ----------------------------------------------------------------------------------------------
 # Fixed kernels
@@ -311,8 +317,9 @@ def pointwise_inhibition(times, v, n_steps: int):
 
 
 def k_winners(times, v, k: int, radius: int, n_steps: int) -> np.ndarray:
-    """Pick up to ``k`` learning winners: earliest first (ties: highest ``v``), one per map,
-    each blocking all maps within Chebyshev ``radius`` (same scale).
+    """Pick up to ``k`` learning winners, earliest first (ties: highest ``v``).
+
+    One winner per map, each blocking all maps within Chebyshev ``radius`` (same scale).
 
     Returns
     -------
@@ -366,6 +373,10 @@ def stdp_update(
 
 @parallel_jit
 def _correlate(images, kernels, threshold, out):
+    """Numba kernel of :func:`filter_images`: writes the thresholded responses into ``out``.
+
+    ``images`` (n, h, w), odd ``kernels`` (n_k, k, k), ``out`` (n, n_k, h, w); no checks.
+    """
     n, height, width = images.shape
     n_k, size, _ = kernels.shape
     half = size // 2
@@ -387,6 +398,10 @@ def _correlate(images, kernels, threshold, out):
 
 @parallel_jit
 def _rank_order(values, n_steps, out):
+    """Numba kernel of :func:`rank_order_latency` on rows ``values`` (n, m), into ``out``.
+
+    ``out`` (int16, same shape) is overwritten; no checks.
+    """
     for i in prange(values.shape[0]):
         row = values[i]
         nnz = 0
@@ -488,8 +503,11 @@ def conv_fire_kernel(in_times, weights, v_th, n_steps, pad, times, v):
 
 @jit
 def pool_kernel(times, window, stride, pad, n_steps, out):
-    """Numba kernel of :func:`pool_first_spike`, callable from other kernels: writes the pooled
-    times into the preallocated ``out`` (n_scales, n_maps, out_h, out_w); no checks."""
+    """Numba kernel of :func:`pool_first_spike`, callable from other kernels.
+
+    Writes the pooled times into the preallocated ``out`` (n_scales, n_maps, out_h, out_w);
+    no checks.
+    """
     n_scales, n_maps, height, width = times.shape
     for s in range(n_scales):
         for c in range(n_maps):
@@ -533,8 +551,11 @@ def inhibit_kernel(times, v, n_steps):
 
 @jit
 def k_winners_kernel(times, v, k, radius, n_steps, winners):
-    """Numba kernel of :func:`k_winners`: writes up to ``k`` winners into the preallocated
-    ``winners`` (k, 4) and returns how many; no checks."""
+    """Numba kernel of :func:`k_winners`.
+
+    Writes up to ``k`` winners into the preallocated ``winners`` (k, 4) and returns how many;
+    no checks.
+    """
     n_scales, n_maps, height, width = times.shape
     map_free = np.ones(n_maps, dtype=np.bool_)
     blocked = np.zeros((n_scales, height, width), dtype=np.bool_)
@@ -569,8 +590,10 @@ def k_winners_kernel(times, v, k, radius, n_steps, winners):
 
 @jit
 def stdp_kernel(weights, in_times, out_times, winners, n_winners, a_plus, a_minus, pad):
-    """Numba kernel of :func:`stdp_update`, in place on ``weights`` for the first ``n_winners``
-    rows of ``winners``; no checks."""
+    """Numba kernel of :func:`stdp_update`.
+
+    Updates ``weights`` in place for the first ``n_winners`` rows of ``winners``; no checks.
+    """
     _, n_in, height, width = in_times.shape
     size = weights.shape[2]
     for i in range(n_winners):
@@ -595,10 +618,12 @@ def stdp_kernel(weights, in_times, out_times, winners, n_winners, a_plus, a_minu
 
 @jit
 def mask_outside_kernel(times, v, sizes, n_steps):
-    """Silence every neuron outside the valid part of its scale's map, in place: at scale ``s``
-    only rows ``< sizes[s, 0]`` and columns ``< sizes[s, 1]`` keep their spike time and
-    potential (the rest get ``n_steps`` and 0). Used where several image scales share one
-    padded array; no checks."""
+    """Silence every neuron outside the valid part of its scale's map, in place.
+
+    At scale ``s`` only rows ``< sizes[s, 0]`` and columns ``< sizes[s, 1]`` keep their spike
+    time and potential (the rest get ``n_steps`` and 0). Used where several image scales share
+    one padded array; no checks.
+    """
     for s in range(times.shape[0]):
         for f in range(times.shape[1]):
             for y in range(times.shape[2]):
@@ -613,21 +638,23 @@ def mask_outside_kernel(times, v, sizes, n_steps):
 
 
 def _odd_window(window) -> int:
-    if int(window) != window or window < 1 or window % 2 == 0:
+    window = positive_int("window", window)
+    if window % 2 == 0:
         raise ValueError(f"window must be an odd number of pixels >= 1, got {window!r}.")
-    return int(window)
+    return window
 
 
 def _n_steps(n_steps) -> int:
-    if int(n_steps) != n_steps or not 1 <= n_steps <= 32000:
+    n_steps = positive_int("n_steps", n_steps)
+    if n_steps > 32000:
         raise ValueError(
             f"n_steps must be a whole number of time bins in [1, 32000], got {n_steps!r}."
         )
-    return int(n_steps)
+    return n_steps
 
 
 def _images3d(images) -> np.ndarray:
-    images = np.asarray(images, dtype=np.float64)
+    images = float_array("images", images)
     if images.ndim == 2:
         images = images[None]
     if images.ndim != 3 or images.shape[0] == 0:
@@ -635,8 +662,6 @@ def _images3d(images) -> np.ndarray:
             f"images must be (n, height, width) or one (height, width) image, "
             f"got shape {images.shape}."
         )
-    if not np.all(np.isfinite(images)):
-        raise ValueError("images contain NaN or infinite values.")
     return np.ascontiguousarray(images)
 
 

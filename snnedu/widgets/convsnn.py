@@ -91,8 +91,11 @@ def layer_times_panel(model, images) -> Panel:
 
 
 def preferred_input_panel(model) -> Panel:
-    """Pick a learned feature → the input pattern it prefers (its kernel projected back
-    through the fixed filters). 2018: conv1 or conv2; 2016: the S2 prototype at every scale."""
+    """Pick a learned feature → the input pattern it prefers.
+
+    The pattern is its kernel projected back through the fixed filters. 2018: conv1 or conv2;
+    2016: the S2 prototype at every scale.
+    """
     is_2018 = isinstance(model, Conv2018Model)
     if not (is_2018 or isinstance(model, Conv2016Model)):
         raise ValueError(

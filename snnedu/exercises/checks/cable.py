@@ -1,5 +1,8 @@
-"""Prediction tasks for the axon in notebook 02. Every model value is computed by
-:mod:`snnedu.models.cable`."""
+"""Prediction tasks for the axon in notebook 02.
+
+Every model value is computed by
+:mod:`snnedu.models.cable`.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,8 @@
-"""Checks for notebook 04 (Poisson neurons, coding, synapses). Every expected value is
-computed by :mod:`snnedu.models.encoders` or :mod:`snnedu.models.synapses`."""
+"""Checks for notebook 04 (Poisson neurons, coding, synapses).
+
+Every expected value is
+computed by :mod:`snnedu.models.encoders` or :mod:`snnedu.models.synapses`.
+"""
 
 from __future__ import annotations
 

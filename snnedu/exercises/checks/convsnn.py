@@ -1,5 +1,8 @@
-"""Checks for notebook 08 (time-coded convolutional STDP network). Every expected value is
-computed by :mod:`snnedu.models.convsnn_layers` and :mod:`snnedu.networks.convsnn`."""
+"""Checks for notebook 08 (time-coded convolutional STDP network).
+
+Every expected value is
+computed by :mod:`snnedu.models.convsnn_layers` and :mod:`snnedu.networks.convsnn`.
+"""
 
 from __future__ import annotations
 

@@ -1,6 +1,9 @@
-"""Checks for notebook 02 (Hodgkin–Huxley). Every expected value is computed by
+"""Checks for notebook 02 (Hodgkin–Huxley).
+
+Every expected value is computed by
 :mod:`snnedu.models.hh`: the lecture's parameters (Gerstner et al. 2014, Table 2.1) unless the
-key says squid (Hodgkin & Huxley 1952)."""
+key says squid (Hodgkin & Huxley 1952).
+"""
 
 from __future__ import annotations
 
@@ -20,7 +23,7 @@ RHEOBASE_STEP_MS = 500.0
 
 @cache
 def squid_refractory_curve() -> hh.RefractoryCurve:
-    """The squid axon's paired-pulse curve on :data:`REFRACTORY_INTERVALS` (computed once)."""
+    """Return the squid axon's paired-pulse curve on :data:`REFRACTORY_INTERVALS` (cached)."""
     return hh.refractory_curve(REFRACTORY_INTERVALS, params=hh.HHParams.squid_1952())
 
 

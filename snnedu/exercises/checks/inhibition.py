@@ -1,5 +1,8 @@
-"""Checks for notebook 05 (lateral inhibition). Every expected value is computed by
-:mod:`snnedu.models.inhibition` and :mod:`snnedu.models.stimuli`."""
+"""Checks for notebook 05 (lateral inhibition).
+
+Every expected value is computed by
+:mod:`snnedu.models.inhibition` and :mod:`snnedu.models.stimuli`.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,8 @@
-"""Checks for notebook 03 (integrate-and-fire). Every expected value is computed by
-:mod:`snnedu.models.lif` for the default neuron ``LIFParams()`` (or the stated variant)."""
+"""Checks for notebook 03 (integrate-and-fire).
+
+Every expected value is computed by
+:mod:`snnedu.models.lif` for the default neuron ``LIFParams()`` (or the stated variant).
+"""
 
 from __future__ import annotations
 

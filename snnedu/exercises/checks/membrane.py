@@ -1,5 +1,8 @@
-"""Checks for notebook 01 (membrane equilibria). Every expected value is computed by
-:mod:`snnedu.models.membrane` from the lecture's concentration set at 37 °C."""
+"""Checks for notebook 01 (membrane equilibria).
+
+Every expected value is computed by
+:mod:`snnedu.models.membrane` from the lecture's concentration set at 37 °C.
+"""
 
 from __future__ import annotations
 

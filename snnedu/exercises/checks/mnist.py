@@ -1,5 +1,8 @@
-"""Checks for notebook 07 (the Diehl & Cook MNIST network). Every expected value is computed
-by :mod:`snnedu.networks.diehl_cook` or :mod:`snnedu.energy`."""
+"""Checks for notebook 07 (the Diehl & Cook MNIST network).
+
+Every expected value is computed
+by :mod:`snnedu.networks.diehl_cook` or :mod:`snnedu.energy`.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,7 @@
-"""Checks for notebook 09, "make your own quiz question": compute a question's answer with
-snnedu instead of by hand."""
+"""Checks for notebook 09, "make your own quiz question".
+
+They compute a question's answer with snnedu instead of by hand.
+"""
 
 from snnedu.exercises.checking import value_check
 from snnedu.models.membrane import nernst

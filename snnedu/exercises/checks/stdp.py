@@ -1,5 +1,8 @@
-"""Checks for notebook 06 (STDP, winner-take-all, prototypes). Every expected value is computed
-by :mod:`snnedu.models.stdp` or :mod:`snnedu.networks.prototypes`."""
+"""Checks for notebook 06 (STDP, winner-take-all, prototypes).
+
+Every expected value is computed
+by :mod:`snnedu.models.stdp` or :mod:`snnedu.networks.prototypes`.
+"""
 
 from __future__ import annotations
 

@@ -15,8 +15,7 @@ is unsupervised STDP on the convolution kernels, one layer at a time; a linear S
 - :mod:`~snnedu.networks.convsnn.io`: ``.npz`` files.
 
 Everything public is available from here (``from snnedu.networks import convsnn``). Measured
-accuracies and speeds are in the README ("Speed and accuracy"), printed by
-``benchmarks/bench_convsnn.py``.
+accuracies and speeds are in the project README ("Speed and accuracy").
 
 >>> import numpy as np
 >>> from snnedu.data import load_offline_digits

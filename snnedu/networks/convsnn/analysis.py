@@ -15,7 +15,7 @@ Krizhevsky, Sutskever & Hinton 2012, NIPS 25)."""
 
 
 def count_parameters(model) -> dict[str, int]:
-    """Number of learned and fixed numbers of a network, by layer."""
+    """Count the learned and fixed numbers of a network, by layer."""
     p = model.params
     if isinstance(model, Conv2018Model):
         return {
@@ -32,8 +32,10 @@ def count_parameters(model) -> dict[str, int]:
 
 
 def preferred_input(model, layer: str, feature: int, scale: int = 0) -> np.ndarray:
-    """The input pattern a learned feature responds to most: its kernel projected back
-    through the fixed layers (DoG / Gabor filters, pooling as upsampling).
+    """Return the input pattern a learned feature responds to most.
+
+    That is its kernel projected back through the fixed layers (DoG / Gabor filters, pooling
+    as upsampling).
 
     Parameters
     ----------

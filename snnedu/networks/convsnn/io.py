@@ -1,5 +1,7 @@
-"""Saving and loading trained networks as ``.npz``: arrays plus the parameters as JSON, no
-pickle."""
+"""Saving and loading trained networks as ``.npz``.
+
+A file holds arrays plus the parameters as JSON, no pickle.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +15,19 @@ from snnedu.networks.convsnn.net2018 import Conv2018Model, Conv2018Params
 
 
 def save_convsnn(model, path) -> Path:
-    """Save a model as ``.npz`` (arrays plus the parameters as JSON; no pickle)."""
+    """Save a model as ``.npz`` (arrays plus the parameters as JSON; no pickle).
+
+    Parameters
+    ----------
+    model : Conv2016Model or Conv2018Model
+    path : path
+        ``.npz`` is appended when the name lacks it (as :func:`numpy.savez` does).
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+    """
     path = Path(path)
     kind = "2018" if isinstance(model, Conv2018Model) else "2016"
     arrays = {
@@ -26,7 +40,17 @@ def save_convsnn(model, path) -> Path:
 
 
 def load_convsnn(path):
-    """Load a model saved by :func:`save_convsnn`."""
+    """Load a model saved by :func:`save_convsnn`.
+
+    Returns
+    -------
+    Conv2016Model or Conv2018Model
+
+    Raises
+    ------
+    ValueError
+        If there is no file at ``path``, it is a folder, or it is not a saved model.
+    """
     path = Path(path)
     if not path.exists():
         raise ValueError(f"no model file at {path}; train one with `snnedu conv train`.")

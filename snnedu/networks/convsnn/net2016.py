@@ -1,5 +1,7 @@
-"""The lecture's network: Kheradpisheh, Ganjtabesh & Masquelier (2016, *Neurocomputing*
-205:382), with the structure of Masquelier & Thorpe (2007, *PLoS Comput. Biol.* 3:e31)::
+"""The lecture's network of Kheradpisheh, Ganjtabesh & Masquelier (2016).
+
+Kheradpisheh, Ganjtabesh & Masquelier (2016, *Neurocomputing* 205:382), with the structure
+of Masquelier & Thorpe (2007, *PLoS Comput. Biol.* 3:e31)::
 
     image at 5 scales → latency code (brighter or darker pixels first)
       → S1: IF neurons with fixed 5×5 Gabor kernels, 4 orientations (no learning)
@@ -136,15 +138,16 @@ def encode_scales_2016(images, params: Conv2016Params = DEFAULT_2016):
 
 
 def gabor_bank(params: Conv2016Params = DEFAULT_2016) -> np.ndarray:
-    """The fixed S1 kernels: float array (n_orientations, 1, window, window)."""
+    """Return the fixed S1 kernels: float array (n_orientations, 1, window, window)."""
     return np.stack([gabor_kernel(params.gabor_window, o) for o in params.orientations_deg])[
         :, None
     ]
 
 
 def c1_times_2016(images, params: Conv2016Params = DEFAULT_2016):
-    """C1 spike times of every image at every scale (S1 Gabor IF → first-spike pooling →
-    one orientation per position).
+    """Return the C1 spike times of every image at every scale.
+
+    S1 Gabor IF → first-spike pooling → one orientation per position.
 
     Returns
     -------
@@ -185,7 +188,21 @@ def train_convsnn_2016(
     progress: bool = False,
     readout: bool = True,
 ) -> Conv2016Model:
-    """Learn the S2 prototypes with STDP over all scales, then fit the linear SVM on C2."""
+    """Learn the S2 prototypes with STDP over all scales, then fit the linear SVM on C2.
+
+    Parameters
+    ----------
+    images, labels : training images (n, height, width) of pixels 0–255, and their classes
+    params : Conv2016Params
+    rng : numpy.random.Generator
+        Draws the initial prototypes and the image order of each epoch.
+    progress, readout : bool
+        Show progress bars; fit the SVM (False: STDP only, the readout arrays stay empty).
+
+    References
+    ----------
+    Kheradpisheh, Ganjtabesh & Masquelier (2016), *Neurocomputing* 205:382.
+    """
     require_rng(rng)
     p = _check_2016(params)
     images = check_pixels(images)
@@ -204,8 +221,11 @@ def train_convsnn_2016(
 
 
 def features_2016(model: Conv2016Model, images) -> np.ndarray:
-    """C2 features: for each prototype, the largest S2 potential over positions and scales
-    (threshold ∞) divided by the kernel size, float32 array (n, s2_maps)."""
+    """Return the C2 features, float32 array (n, s2_maps).
+
+    For each prototype, the largest S2 potential over positions and scales (threshold ∞)
+    divided by the kernel size.
+    """
     p = model.params
     c1, c1_sizes = c1_times_2016(images, p)
     out = np.empty((c1.shape[0], p.s2_maps))
@@ -214,8 +234,11 @@ def features_2016(model: Conv2016Model, images) -> np.ndarray:
 
 
 def layer_times_2016(model: Conv2016Model, image) -> dict[str, np.ndarray]:
-    """Spike-time maps of one image at every scale: ``"input"`` (n_scales, h, w),
-    ``"S1"``, ``"C1"``, ``"S2"`` (n_scales, n_maps, h, w); ``n_steps`` marks silence."""
+    """Return the spike-time maps of one image at every scale.
+
+    ``"input"`` (n_scales, h, w), ``"S1"``, ``"C1"``, ``"S2"`` (n_scales, n_maps, h, w);
+    ``n_steps`` marks silence.
+    """
     p = _check_2016(model.params)
     pixels, sizes = encode_scales_2016(image, p)
     x = pixels[0]
@@ -276,8 +299,10 @@ def _resize_matrix(n_in: int, n_out: int) -> np.ndarray:
 
 @parallel_jit
 def _c1_batch(pixels, gabors, v_th, n_steps, pad, sizes, c1_sizes, window, stride, pool_pad, out):
-    """S1 (Gabor IF) → C1 pooling → one orientation per position, per image and scale, into
-    ``out``."""
+    """Numba kernel: S1 (Gabor IF) → C1 pooling → one orientation per position.
+
+    Per image and scale, into ``out``; no checks.
+    """
     n, n_scales, _, h, w = pixels.shape
     for i in prange(n):
         t = np.empty((n_scales, gabors.shape[0], h, w), np.int16)

@@ -1,5 +1,7 @@
-"""The deep MNIST network of Kheradpisheh, Ganjtabesh, Thorpe & Masquelier (2018, *Neural
-Networks* 99:56), MNIST 98.4 % in the paper::
+"""The deep MNIST network of Kheradpisheh, Ganjtabesh, Thorpe & Masquelier (2018).
+
+Kheradpisheh, Ganjtabesh, Thorpe & Masquelier (2018, *Neural Networks* 99:56), MNIST 98.4 % in
+the paper::
 
     image → DoG on/off → rank-order latency (n_steps bins)
       → conv1 (STDP, lateral inhibition, k-WTA) → first-spike pool
@@ -244,8 +246,10 @@ def train_convsnn_2018(
 
 
 def pool1_times(encoded, w1, p: Conv2018Params) -> np.ndarray:
-    """Pool1 spike times of every image (conv1 → first-spike pooling, no inhibition):
-    int16 (n, conv1_maps, h, w), ``n_steps`` = silent. ``encoded``: :func:`encode_dog_latency`."""
+    """Return the pool1 spike times of every image (conv1 → first-spike pooling, no inhibition).
+
+    int16 (n, conv1_maps, h, w), ``n_steps`` = silent. ``encoded``: :func:`encode_dog_latency`.
+    """
     n, _, h, w = encoded.shape
     pad = p.conv1_window // 2
     h1, w1_ = h + 2 * pad - p.conv1_window + 1, w + 2 * pad - p.conv1_window + 1
@@ -275,9 +279,12 @@ def features_2018(model: Conv2018Model, images) -> np.ndarray:
 
 
 def feature_parts_2018(model: Conv2018Model, images, readout: str, pool1_windows) -> dict:
-    """Raw readout quantities: ``"conv2"`` (pooled conv2 spike times, int16 (n, m), or the
+    """Return the raw readout quantities.
+
+    ``"conv2"`` (pooled conv2 spike times, int16 (n, m), or the
     potentials for ``readout="potential"``) and ``"pool1"``: for each of ``pool1_windows``,
-    the pool1 times pooled again over that many px (None for 0)."""
+    the pool1 times pooled again over that many px (None for 0).
+    """
     p = model.params
     encoded = encode_dog_latency(images, p)
     pooled = pool1_times(encoded, model.w1, p)
@@ -308,8 +315,10 @@ def feature_parts_2018(model: Conv2018Model, images, readout: str, pool1_windows
 
 
 def assemble_2018(parts: dict, p: Conv2018Params, rows=slice(None)) -> np.ndarray:
-    """The feature matrix of :func:`features_2018` from :func:`feature_parts_2018`'s output,
-    coded as ``p.readout`` says, with the pool1 part if ``p.readout_pool1 > 0``."""
+    """Return the feature matrix of :func:`features_2018` from :func:`feature_parts_2018`.
+
+    Coded as ``p.readout`` says, with the pool1 part if ``p.readout_pool1 > 0``.
+    """
     conv2 = parts["conv2"][rows]
     out = [conv2 if p.readout == "potential" else _spike_code(conv2, p)]
     if p.readout_pool1 > 0:

@@ -1,11 +1,12 @@
-"""The linear readout of both networks: features → ``LinearSVC`` (scikit-learn), fitted as the
-parameters say (:func:`fit_readout`) or chosen on a validation split of the *training* images
-(:func:`select_readout`: SVMs fitted on the first 80 %, scored on the last 20 %; C over
-:data:`C_GRID` with the first code, then the other codes at that C), then refitted on all
+"""The linear readout of both networks: features → ``LinearSVC`` (scikit-learn).
+
+The SVM is fitted as the parameters say (:func:`fit_readout`) or chosen on a validation split of the
+*training* images (:func:`select_readout`: SVMs fitted on the first 80 %, scored on the last 20 %; C
+over :data:`C_GRID` with the first code, then the other codes at that C), then refitted on all
 training images; the test images are used once, by :func:`evaluate`. With the 2018 network's
-``readout_shift > 0`` the SVM also learns from four copies of every training image moved by
-that many pixels up, down, left and right (the STDP layers never see them; the paper presets
-fit on the images alone).
+``readout_shift > 0`` the SVM also learns from four copies of every training image moved by that
+many pixels up, down, left and right (the STDP layers never see them; the paper presets fit on the
+images alone).
 """
 
 from __future__ import annotations
@@ -23,7 +24,10 @@ from snnedu.networks.convsnn.net2018 import Conv2018Model
 
 
 def features(model, images) -> np.ndarray:
-    """The readout features of either network (:func:`features_2016` / :func:`features_2018`)."""
+    """Return the readout features of either network.
+
+    See :func:`features_2016` and :func:`features_2018`.
+    """
     if isinstance(model, Conv2018Model):
         return net2018.features_2018(model, images)
     if isinstance(model, Conv2016Model):
@@ -43,6 +47,12 @@ def fit_readout(
     ``progress`` shows a bar for the features and the time the SVM fit has taken so far.
     ``tol`` is liblinear's stopping tolerance: 0.1 instead of the default 1e-4 made a fit on
     300 offline digits 3.5 times faster with the same test accuracy (70.50 % on 1,000 images).
+
+    Raises
+    ------
+    ValueError
+        For bad images or labels, labels of fewer than two classes, ``c`` or ``tol`` not > 0,
+        or a ``readout_shift`` that moves the images out of their frame.
     """
     images = check_pixels(images)
     labels = check_labels(labels, images.shape[0])
@@ -60,8 +70,11 @@ def fit_readout(
 
 
 def _with_shifted_copies(model, images) -> np.ndarray:
-    """The readout's training images: ``images`` followed by their four copies moved by the
-    2018 network's ``readout_shift`` (just ``images`` for shift 0 and the 2016 network)."""
+    """Return the readout's training images.
+
+    These are ``images`` followed by their four copies moved by the 2018 network's
+    ``readout_shift`` (just ``images`` for shift 0 and the 2016 network).
+    """
     shift = model.params.readout_shift if isinstance(model, Conv2018Model) else 0
     if shift >= min(images.shape[1:]):
         raise ValueError(
@@ -72,8 +85,10 @@ def _with_shifted_copies(model, images) -> np.ndarray:
 
 
 def _shifted_copies(images, shift: int) -> np.ndarray:
-    """``images`` moved by ±``shift`` px down, up, right and left (blank where moved in):
-    four copies stacked as (4n, h, w); none for ``shift`` 0."""
+    """Return ``images`` moved by ±``shift`` px down, up, right and left.
+
+    Blank where moved in; four copies stacked as (4n, h, w); none for ``shift`` 0.
+    """
     s = shift
     if s == 0:
         return images[:0]
@@ -86,9 +101,11 @@ def _shifted_copies(images, shift: int) -> np.ndarray:
 
 
 def _rows_in_chunks(make_rows, items, chunk: int = 1000, progress: bool = False):
-    """``make_rows`` applied to ``items`` in chunks of about ``chunk`` (bounded dense memory,
-    and a few seconds each, so Ctrl-C and the progress bar act between them), the blocks
-    stacked as one matrix, sparse (CSR) if mostly zeros."""
+    """Apply ``make_rows`` to ``items`` in chunks of about ``chunk``.
+
+    Chunks bound the dense memory and take a few seconds each, so Ctrl-C and the progress bar
+    act between them; the blocks are stacked as one matrix, sparse (CSR) if mostly zeros.
+    """
     from scipy import sparse
     from tqdm.auto import tqdm
 
@@ -281,8 +298,10 @@ def _require_c(c) -> None:
 
 
 def _fit_svm(x, labels, c: float, progress: bool = False, stop=None, tol: float = 1e-4):
-    """LinearSVC on features ``x``; returns (weights (n_classes, n_features), bias (n_classes,))
-    with −∞ bias for classes absent from ``labels``.
+    """Fit a LinearSVC on features ``x``.
+
+    Returns (weights (n_classes, n_features), bias (n_classes,)) with −∞ bias for classes
+    absent from ``labels``.
 
     The fit runs in a helper thread that this one waits for in short steps, so Ctrl-C stops
     at once (liblinear itself cannot be interrupted); ``progress`` shows the time so far.
@@ -330,7 +349,13 @@ def _fit_svm(x, labels, c: float, progress: bool = False, stop=None, tol: float 
 
 
 def predict(model, images) -> np.ndarray:
-    """Class of each image: ``argmax(features @ readout_w.T + readout_b)``."""
+    """Return the class of each image: ``argmax(features @ readout_w.T + readout_b)``.
+
+    Raises
+    ------
+    ValueError
+        If the model has no readout yet (trained with ``readout=False``), or bad images.
+    """
     if model.readout_w.size == 0:
         raise ValueError(
             "this model has no readout yet: fit one with fit_readout(model, images, labels), "
@@ -341,7 +366,13 @@ def predict(model, images) -> np.ndarray:
 
 
 def evaluate(model, images, labels) -> float:
-    """Fraction of images classified correctly."""
+    """Return the fraction of ``images`` that :func:`predict` puts in their ``labels``' class.
+
+    Raises
+    ------
+    ValueError
+        For images that are not pixels in [0, 255], or labels that do not match them.
+    """
     images = check_pixels(images)
     labels = check_labels(labels, images.shape[0])
     return float(np.mean(predict(model, images) == labels))

@@ -1,5 +1,6 @@
-"""The layer-wise STDP training loop shared by both networks: the outer loop over images in
-Python (progress bar, Ctrl-C), one image per numba call.
+"""The layer-wise STDP training loop shared by both networks.
+
+The outer loop over images runs in Python (progress bar, Ctrl-C), one image per numba call.
 """
 
 from __future__ import annotations
@@ -122,7 +123,14 @@ def train_stdp_layer(
 
 
 def convergence_index(weights) -> float:
-    """K2018 eq. 4: ``C = mean w(1 − w)``; 0.16 at ``w = 0.8``, → 0 as weights go to 0 or 1."""
+    """Return the convergence index ``C = mean w(1 − w)`` of a layer's weights.
+
+    0.16 at ``w = 0.8``, → 0 as the weights go to 0 or 1 (learning has converged).
+
+    References
+    ----------
+    Kheradpisheh, Ganjtabesh, Thorpe & Masquelier (2018), *Neural Networks* 99:56, eq. 4.
+    """
     weights = np.asarray(weights, dtype=float)
     return float(np.mean(weights * (1.0 - weights)))
 
@@ -135,8 +143,11 @@ def convergence_index(weights) -> float:
 def _stdp_step(
     in_times, weights, v_th, n_steps, pad, k, radius, a_plus, a_minus, inhibit_input, valid_sizes
 ):
-    """One image: IF convolution → mask outside each scale → lateral inhibition → k winners →
-    STDP on their kernels (in place on ``weights``); returns the number of winners."""
+    """Numba kernel: one image's STDP step on a layer.
+
+    IF convolution → mask outside each scale → lateral inhibition → k winners → STDP on their
+    kernels (in place on ``weights``); returns the number of winners.
+    """
     x = in_times
     if inhibit_input:
         x = in_times.copy()
