@@ -22,6 +22,7 @@ test accuracy, the only time the test images are used.
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 NAME = "conv"
 HELP = "train/evaluate the time-coded convolutional STDP networks (Kheradpisheh 2016, 2018)"
@@ -127,10 +128,9 @@ def _load(args, split: str):
 
 def _model_path(output: str):
     """Where the model goes (``.npz`` is added as numpy adds it); refuses a folder."""
-    from pathlib import Path
+    from snnedu.core.files import npz_path
 
-    path = Path(output).expanduser()
-    path = path if path.suffix == ".npz" else path.with_name(path.name + ".npz")
+    path = npz_path(Path(output).expanduser())
     if path.is_dir():
         raise ValueError(f"{path} is a folder; give a file name for --output, e.g. conv.npz.")
     if not path.parent.is_dir():

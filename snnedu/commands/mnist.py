@@ -191,10 +191,11 @@ def _resume_command(args, output: Path, meta: dict) -> str:
 def _train(args) -> int:
     import numpy as np
 
+    from snnedu.core.files import npz_path
     from snnedu.experiments.diehl_cook import make_network
     from snnedu.networks import diehl_cook as dc
 
-    output = dc.model_path(args.output)
+    output = npz_path(args.output)
     if args.resume:
         if not output.is_file():
             raise ValueError(f"--resume: {output} does not exist; start the run without --resume.")

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
+from snnedu.core.files import npz_path
 from snnedu.networks.convsnn.net2016 import Conv2016Model, Conv2016Params
 from snnedu.networks.convsnn.net2018 import Conv2018Model, Conv2018Params
 
@@ -36,7 +37,7 @@ def save_convsnn(model, path) -> Path:
     np.savez(
         path, network=np.array(kind), params=np.array(json.dumps(model.params._asdict())), **arrays
     )
-    return path if path.suffix == ".npz" else path.with_name(path.name + ".npz")
+    return npz_path(path)
 
 
 def load_convsnn(path):

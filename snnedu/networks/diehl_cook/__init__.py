@@ -118,7 +118,6 @@ default below.
 from snnedu.models.stdp import STDPParams, stdp_params
 from snnedu.networks.diehl_cook.io import (
     load_diehl_cook,
-    model_path,
     read_metadata,
     save_diehl_cook,
 )
@@ -180,7 +179,6 @@ __all__ = [
     "evaluate_diehl_cook",
     "init_diehl_cook",
     "load_diehl_cook",
-    "model_path",
     "predict_labels",
     "preset",
     "read_metadata",

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
+from snnedu.core.files import npz_path
 from snnedu.models.stdp import STDPParams
 from snnedu.networks.diehl_cook.params import DiehlCookParams, ProtocolParams, typed_params
 from snnedu.networks.diehl_cook.state import (
@@ -23,20 +24,10 @@ from snnedu.networks.diehl_cook.state import (
     TrainingLog,
 )
 
-__all__ = ["load_diehl_cook", "model_path", "read_metadata", "save_diehl_cook"]
+__all__ = ["load_diehl_cook", "read_metadata", "save_diehl_cook"]
 
 _FORMAT = "snnedu.diehl_cook"
 _FORMAT_VERSION = 2  # 2: typed flags, preset
-
-
-def model_path(path) -> Path:
-    """Return the file a network given as ``path`` is saved to.
-
-    That is ``path`` with ``.npz`` appended unless it already ends in ``.npz`` (``net`` →
-    ``net.npz``, ``net.v1`` → ``net.v1.npz``).
-    """
-    path = Path(path)
-    return path if path.suffix == ".npz" else path.with_name(path.name + ".npz")
 
 
 def save_diehl_cook(path, network: DiehlCookNetwork, metadata: dict | None = None) -> Path:
@@ -45,7 +36,7 @@ def save_diehl_cook(path, network: DiehlCookNetwork, metadata: dict | None = Non
     Parameters
     ----------
     path : str or os.PathLike
-        Where to save; ``.npz`` is appended unless present (:func:`model_path`).
+        Where to save; ``.npz`` is appended unless present (as :func:`numpy.savez` does).
     network : DiehlCookNetwork
     metadata : dict, optional
         Extra JSON-serialisable facts stored beside the network's own.
@@ -55,7 +46,7 @@ def save_diehl_cook(path, network: DiehlCookNetwork, metadata: dict | None = Non
     pathlib.Path
         The path written.
     """
-    path = model_path(path)
+    path = npz_path(path)
     meta = {
         "format": _FORMAT,
         "version": _FORMAT_VERSION,
@@ -126,7 +117,7 @@ def read_metadata(path) -> dict:
 
 def _existing(path) -> Path:
     given = Path(path)
-    path = given if given.is_file() else model_path(given)
+    path = given if given.is_file() else npz_path(given)
     if given.is_dir():
         raise ValueError(f"{given} is a folder, not a network file; give the .npz file.")
     if not path.is_file():
