@@ -8,10 +8,11 @@ and returns one :class:`Stats`. Nothing else crosses the boundary.
 One step of :func:`present`, in the order of the algorithm (see the package docstring for the
 equations and exact numerics):
 
-1. :func:`_integrate`: θ decays (training), every neuron integrates from the state of the
-   previous step (refractory neurons are held if ``hold_exc``), conductances decay, and
-   thresholds of non-refractory neurons are tested; :func:`_fire` resets the neurons above
-   threshold.
+1. :func:`_excitatory_step`: θ decays (training), every excitatory neuron integrates from
+   the state of the previous step (refractory neurons are held if ``hold_exc``), its
+   conductances decay, and thresholds of non-refractory neurons are tested;
+   :func:`_inhibitory_step` does the same for the inhibitory neurons whose step is not the
+   identity; :func:`_fire` resets the neurons above threshold.
 2. :func:`_excitatory_spikes`: postsynaptic STDP on the 784 input weights of each firing
    excitatory neuron, its traces, the drive of its inhibitory partner.
 3. :func:`_inhibitory_spikes`: ``g_i`` of every other excitatory neuron.
@@ -131,7 +132,8 @@ class Work(NamedTuple):
     inh_fired: np.ndarray  # bool (n,)
     margin_e: np.ndarray  # (n,) v - threshold (> 0: fires)
     margin_i: np.ndarray  # (n,)
-    no_g: np.ndarray  # (n,) zeros: inhibitory neurons have no g_i and no θ
+    inh_live: np.ndarray  # int64 (n,) inhibitory neurons whose step is not the identity
+    is_inh_live: np.ndarray  # bool (n,)
     sums: np.ndarray  # (n,) column sums for normalisation
     ring: np.ndarray  # (n_ring * n,) future g_e increments, slot-major
     act: np.ndarray  # int64 (n,) neurons with x_post1 != 0
@@ -196,7 +198,8 @@ def alloc_work(run, n):
         np.empty(cap, np.int32), np.empty(cap, np.int32), np.empty(cap, np.int32),
         np.empty(run.n_present + 1, np.int64), np.empty(run.n_present, np.int64),
         np.empty(n_in), np.zeros(n, np.int32), np.empty(n, np.int64), np.empty(n, np.int64),
-        np.zeros(n, np.bool_), np.empty(n), np.empty(n), np.zeros(n), np.empty(n),
+        np.zeros(n, np.bool_), np.empty(n), np.empty(n), np.empty(n, np.int64),
+        np.zeros(n, np.bool_), np.empty(n),
         np.zeros(run.n_ring * n), np.empty(n, np.int64), np.zeros(n, np.bool_),
         np.empty((run.n_ring, run.ev_cap), np.int32),
         np.empty((run.n_ring, run.ev_cap), np.int32), np.zeros(run.n_ring, np.int64),
@@ -309,81 +312,96 @@ def _input_trace(hist_step, hist_x, hist_head, i, t, decay_pre):
 
 
 @_stage
-def _membrane_step(
-    v, g_e, g_i, ref, theta, margin, a, v_rest, e_exc, e_inh, th_base, c_ge, c_gi, hold, implicit
-):
-    """Advance one population's membrane potential and conductances by one step.
+def _excitatory_step(run, theta, v, g_e, g_i, ref, margin):
+    """Advance the excitatory neurons by one step; return how many are above threshold.
 
-    τ_m dv/dt = (v_rest − v) + g_e (e_exc − v) + g_i (e_inh − v) with a = dt/τ_m, by forward
-    Euler or linearly implicit Euler (Diehl & Cook 2015, Front. Comput. Neurosci. 9:99);
-    refractory neurons keep v if ``hold``. Then the conductances decay and ``margin`` =
-    v − (th_base + θ) (−1 while refractory: no spike). Returns the number of neurons above
-    threshold. The two methods are two loops rather than a branch inside one, so that each
-    vectorises.
-    """
-    n = v.shape[0]
-    if implicit:
-        for j in range(n):
-            ge = g_e[j]
-            gi = g_i[j]
-            v_new = (v[j] + a * (v_rest + ge * e_exc + gi * e_inh)) / (1.0 + a * (1.0 + ge + gi))
-            v[j] = v[j] if ref[j] > 0 and hold else v_new
-    else:
-        for j in range(n):
-            x = v[j]
-            v_new = x + a * ((v_rest - x) + g_e[j] * (e_exc - x) + g_i[j] * (e_inh - x))
-            v[j] = x if ref[j] > 0 and hold else v_new
-    crossing = 0
-    for j in range(n):
-        r = ref[j]
-        ref[j] = max(r - 1, 0)
-        g_e[j] *= c_ge
-        g_i[j] *= c_gi
-        m = -1.0 if r > 0 else v[j] - (th_base + theta[j])
-        margin[j] = m
-        crossing += m > 0.0
-    return crossing
-
-
-@_stage
-def _integrate(run, theta, v_exc, g_e_exc, g_i_exc, ref_exc, margin_e, v_inh, g_e_inh, ref_inh,
-               margin_i, no_g, inh_at_rest):  # fmt: skip
-    """Stage 1: integrate every neuron one step; return how many crossed their threshold.
-
-    Inhibitory neurons exactly at rest (v = v_rest, g_e = 0, not refractory: their step is
-    the identity) are skipped while ``inh_at_rest``.
+    θ decays (training); τ_m dv/dt = (v_rest − v) + g_e (e_exc − v) + g_i (e_inh − v) with
+    a = dt/τ_m, by forward Euler or linearly implicit Euler (Diehl & Cook 2015, Front.
+    Comput. Neurosci. 9:99); refractory neurons keep v if ``hold_exc``. Then the conductances
+    decay and ``margin`` = v − (th_base + θ) (−1 while refractory: no spike). One pass per
+    method, so that each vectorises.
     """
     p = run.p
+    a, v_rest, e_exc, e_inh = run.a_e, p.v_rest_exc, p.e_exc, p.e_inh_exc
+    th_base, c_ge, c_gi, hold = run.th_base, run.c_ge, run.c_gi, run.hold_exc
     if run.learn:
         c_theta = run.c_theta
         for j in range(theta.shape[0]):
             theta[j] *= c_theta
-    crossing = _membrane_step(
-        v_exc, g_e_exc, g_i_exc, ref_exc, theta, margin_e, run.a_e, p.v_rest_exc, p.e_exc,
-        p.e_inh_exc, run.th_base, run.c_ge, run.c_gi, run.hold_exc, run.implicit,
-    )  # fmt: skip
-    if not inh_at_rest:
-        crossing += _membrane_step(
-            v_inh, g_e_inh, no_g, ref_inh, no_g, margin_i, run.a_i, p.v_rest_inh, p.e_exc, 0.0,
-            p.v_th_inh, run.c_ge, 0.0, True, run.implicit,
-        )  # fmt: skip
+    crossing = 0
+    if run.implicit:
+        for j in range(v.shape[0]):
+            x, ge, gi, r = v[j], g_e[j], g_i[j], ref[j]
+            v_new = (x + a * (v_rest + ge * e_exc + gi * e_inh)) / (1.0 + a * (1.0 + ge + gi))
+            x = x if r > 0 and hold else v_new
+            v[j] = x
+            ref[j] = max(r - 1, 0)
+            g_e[j] = ge * c_ge
+            g_i[j] = gi * c_gi
+            m = -1.0 if r > 0 else x - (th_base + theta[j])
+            margin[j] = m
+            crossing += m > 0.0
+    else:
+        for j in range(v.shape[0]):
+            x, ge, gi, r = v[j], g_e[j], g_i[j], ref[j]
+            v_new = x + a * ((v_rest - x) + ge * (e_exc - x) + gi * (e_inh - x))
+            x = x if r > 0 and hold else v_new
+            v[j] = x
+            ref[j] = max(r - 1, 0)
+            g_e[j] = ge * c_ge
+            g_i[j] = gi * c_gi
+            m = -1.0 if r > 0 else x - (th_base + theta[j])
+            margin[j] = m
+            crossing += m > 0.0
     return crossing
 
 
-@jit
-def _inhibitory_at_rest(run, v_inh, g_e_inh, ref_inh, margin_i):
-    """Return True if every inhibitory neuron is exactly at rest below threshold.
+@_stage
+def _inhibitory_step(run, v, g_e, ref, margin, live, is_live, n_live):
+    """Advance the live inhibitory neurons by one step; return (above threshold, still live).
 
-    ``margin_i`` is then set to -1: none can fire until an excitatory spike drives one.
+    The same step as :func:`_excitatory_step` without g_i and θ, refractory neurons held.
+    Only ``live[:n_live]`` are stepped: a neuron leaves the list once its step is the
+    identity (g_e = 0, not refractory, v unchanged, below threshold), which it then stays
+    until its excitatory partner fires and puts it back.
     """
     p = run.p
-    if p.v_rest_inh >= p.v_th_inh:
-        return False
-    for j in range(v_inh.shape[0]):
-        if v_inh[j] != p.v_rest_inh or g_e_inh[j] != 0.0 or ref_inh[j] != 0:
-            return False
-    margin_i[:] = -1.0
-    return True
+    a, v_rest, e_exc, th, c_ge = run.a_i, p.v_rest_inh, p.e_exc, p.v_th_inh, run.c_ge
+    crossing = 0
+    kept = 0
+    for k in range(n_live):
+        j = live[k]
+        x, ge, r = v[j], g_e[j], ref[j]
+        if run.implicit:
+            v_new = (x + a * (v_rest + ge * e_exc)) / (1.0 + a * (1.0 + ge))
+        else:
+            v_new = x + a * ((v_rest - x) + ge * (e_exc - x))
+        x_old = x
+        x = x if r > 0 else v_new
+        v[j] = x
+        ref[j] = max(r - 1, 0)
+        g_e[j] = ge * c_ge
+        m = -1.0 if r > 0 else x - th
+        margin[j] = m
+        crossing += m > 0.0
+        if ge == 0.0 and r == 0 and x == x_old and m <= 0.0:
+            is_live[j] = False
+        else:
+            live[kept] = j
+            kept += 1
+    return crossing, kept
+
+
+@_stage
+def _wake(live, is_live, n_live, spk_e, n_e):
+    """Put the partners of this step's excitatory spikes on the live list; return its length."""
+    for k in range(n_e):
+        j = spk_e[k]
+        if not is_live[j]:
+            is_live[j] = True
+            live[n_live] = j
+            n_live += 1
+    return n_live
 
 
 @_stage
@@ -730,7 +748,8 @@ def present(run, rates_base, w, lay, theta, st, work, rec, counts_out):
     # arrays touched in every step, bound once
     v_exc, v_inh, ref_exc, ref_inh = st.v_exc, st.v_inh, st.ref_exc, st.ref_inh
     g_e_exc, g_i_exc, g_e_inh, x1, x2 = st.g_e_exc, st.g_i_exc, st.g_e_inh, st.x_post1, st.x_post2
-    margin_e, margin_i, no_g = work.margin_e, work.margin_i, work.no_g
+    margin_e, margin_i, inh_live, is_inh_live = (work.margin_e, work.margin_i, work.inh_live,
+                                                 work.is_inh_live)  # fmt: skip
     ring, idx, ptr, offset = work.ring, work.idx, work.ptr, lay.offset
     mode, ev_n = work.mode, work.ev_n
     learn = run.learn
@@ -745,13 +764,18 @@ def present(run, rates_base, w, lay, theta, st, work, rec, counts_out):
     while True:
         attempts += 1
         total_in += _start_attempt(run, rates_base, w, lay, st, work, rec, intensity, attempts)
-        inh_at_rest = _inhibitory_at_rest(run, v_inh, g_e_inh, ref_inh, margin_i)
+        n_live = v_inh.shape[0]
+        for j in range(n_live):
+            inh_live[j] = j
+            is_inh_live[j] = True
         t0 = st.step[0]
         for step in range(run.n_total):
             now = t0 + step
             # (1) integrate, threshold, reset
-            crossing = _integrate(run, theta, v_exc, g_e_exc, g_i_exc, ref_exc, margin_e, v_inh,
-                                  g_e_inh, ref_inh, margin_i, no_g, inh_at_rest)  # fmt: skip
+            crossing = _excitatory_step(run, theta, v_exc, g_e_exc, g_i_exc, ref_exc, margin_e)
+            inh_crossing, n_live = _inhibitory_step(run, v_inh, g_e_inh, ref_inh, margin_i,
+                                                    inh_live, is_inh_live, n_live)  # fmt: skip
+            crossing += inh_crossing
             if step == run.n_present and run.skip_last_rest:
                 # testing from a rested network: the rest after the last attempt changes
                 # nothing that is kept
@@ -759,10 +783,10 @@ def present(run, rates_base, w, lay, theta, st, work, rec, counts_out):
                     break
             if crossing > 0:
                 n_e, n_i = _fire(run, st, theta, work)
-                inh_at_rest = inh_at_rest and n_e == 0
                 # (2) excitatory spikes: learning, traces, drive of the inhibitory partner
                 if n_e > 0:
                     unstable += _excitatory_spikes(run, st, w, lay, work, rec, step, now, n_e)
+                    n_live = _wake(inh_live, is_inh_live, n_live, work.spk_e, n_e)
                     total_e += n_e
                 # (3) inhibitory spikes: all excitatory neurons except the partner
                 if n_i > 0:
