@@ -51,6 +51,9 @@ __all__ = ["Layout", "Rec", "Run", "Stats", "Work", "alloc_work", "make_run", "p
 # the stages of one step are inlined into the step loop (numba IR inlining): called as
 # functions they would copy the run, work and state structures at every step
 _stage = numba.njit(cache=True, nogil=True, inline="always")
+# numpy's error model in the step loop: a division by zero would give inf rather than raise
+# (none occurs: every divisor is >= 1), so that the implicit membrane step vectorises
+_step_loop = numba.njit(cache=True, nogil=True, error_model="numpy")
 
 _QUEUE_MAX = 64  # queue arrivals while at most this many neurons have x_post1 != 0
 
@@ -737,7 +740,7 @@ def _attempt_done(run, counts, presented_before, attempts):
     return criterion >= run.min_spikes or attempts >= run.max_attempts
 
 
-@jit
+@_step_loop
 def present(run, rates_base, w, lay, theta, st, work, rec, counts_out):
     """Present one image (all attempts and rests) to the network; modify state in place.
 
