@@ -64,7 +64,8 @@ class Layout(NamedTuple):
     order: np.ndarray  # int32 (784, n): row i's neurons sorted by delay
     bstart: np.ndarray  # int32 (784, max_delay + 2): first position of each delay in order
     dsteps: np.ndarray  # int16 (784, n): delay of each synapse in steps
-    offset: np.ndarray  # int32 (784, n): dsteps * n + j, the synapse's cell in the g_e ring
+    offset: np.ndarray  # uint16 (784, n) (int32 if n_ring·n > 65535): dsteps·n + j, the
+    # synapse's cell in the g_e ring
 
 
 class Run(NamedTuple):
@@ -566,16 +567,19 @@ def _deliver(run, w, offset, ring, idx, ptr, g_e, step):
     Brian 1's DelayConnection); this step's slot joins g_e.
     """
     n = w.shape[1]
-    size = ring.shape[0]
     base = (step % run.n_ring) * n
     if step < run.n_present:
+        # unsigned cells: no test for negative indices in the innermost loop
+        size = np.uint64(ring.shape[0])
+        first = np.uint64(base)
         for k in range(ptr[step], ptr[step + 1]):
             i = idx[k]
+            row_w, row_offset = w[i], offset[i]
             # cell of synapse (i, j): slot (step + delay) % n_ring, column j
             for j in range(n):
-                cell = base + offset[i, j]
+                cell = first + np.uint64(row_offset[j])
                 cell = cell - size if cell >= size else cell
-                ring[cell] += w[i, j]
+                ring[cell] += row_w[j]
     for j in range(n):
         g_e[j] += ring[base + j]
         ring[base + j] = 0.0

@@ -509,7 +509,8 @@ def layout(delays: np.ndarray, run: kernel.Run) -> kernel.Layout:
     for d in range(max_delay + 1):
         bstart[:, d + 1] = bstart[:, d] + (steps == d).sum(axis=1)
     n = delays.shape[1]
-    offset = (steps * n + np.arange(n)).astype(np.int32)
+    cells = run.n_ring * n
+    offset = (steps * n + np.arange(n)).astype(np.uint16 if cells <= 2**16 else np.int32)
     return kernel.Layout(order, bstart, steps.astype(np.int16), offset)
 
 
