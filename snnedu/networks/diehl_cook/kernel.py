@@ -543,13 +543,15 @@ def _input_history(run, st, lay, work, step, now):
     hist_step, hist_x, hist_head = st.hist_step, st.hist_x, st.hist_head
     dsteps, act, mode = lay.dsteps, work.act, work.mode
     ev_i, ev_j, ev_n = work.ev_i, work.ev_j, work.ev_n
+    slot_now = step % n_ring
     for k in range(ptr[step], ptr[step + 1]):
         i = idx[k]
         _push_input_spike(hist_step, hist_x, hist_head, i, now, run.decay_pre, run.trace_add)
         if mode[1] and run.has_pre:
             for a in range(mode[0]):
                 j = act[a]
-                slot = (step + dsteps[i, j]) % n_ring
+                slot = slot_now + dsteps[i, j]  # (step + delay) % n_ring
+                slot = slot - n_ring if slot >= n_ring else slot
                 if ev_n[slot] == run.ev_cap:
                     mode[1] = 0  # too many: check every arrival
                     ev_n[:] = 0
