@@ -16,9 +16,9 @@ equations and exact numerics):
 2. :func:`_excitatory_spikes`: postsynaptic STDP on the 784 input weights of each firing
    excitatory neuron, its traces, the drive of its inhibitory partner.
 3. :func:`_inhibitory_spikes`: ``g_i`` of every other excitatory neuron.
-4. :func:`_input_spikes`: emitted input spikes write their weights into the ring of future
-   ``g_e``; this step's slot is added to ``g_e``. :func:`_arrivals`: presynaptic STDP of the
-   synapses whose spike arrives now.
+4. :func:`_deliver`: emitted input spikes write their weights into the ring of future
+   ``g_e``; this step's slot is added to ``g_e``. :func:`_queued_arrivals` (or
+   :func:`_scanned_arrivals`): presynaptic STDP of the synapses whose spike arrives now.
 5. :func:`_decay_traces` (training); the rest is finished in closed form by
    :func:`_rest_jump` once :func:`_quiet` says nothing can happen any more.
 
@@ -588,34 +588,39 @@ def _deliver(run, w, offset, ring, idx, ptr, g_e, step):
 
 
 @_stage
-def _arrivals(run, st, w, lay, work, step):
-    """Stage 4 (end): presynaptic STDP of the synapses whose spike arrives now.
+def _queued_arrivals(run, st, w, work, step):
+    """Stage 4 (end): presynaptic STDP of the queued synapses whose spike arrives now.
 
     The update is zero unless the neuron's x_post1 is, so only those neurons are visited:
     while few are, their arrivals are queued by arrival step (at emission, or when a neuron
-    becomes active while spikes are in flight); otherwise every arriving synapse is checked.
+    becomes active while spikes are in flight); otherwise :func:`_scanned_arrivals`.
     """
     x1 = st.x_post1
     rule, sp = run.rule, run.sp
-    if work.mode[1]:
-        ev_i, ev_j, ev_n = work.ev_i, work.ev_j, work.ev_n
-        slot = step % run.n_ring
-        for e in range(ev_n[slot]):
-            i = ev_i[slot, e]
-            j = ev_j[slot, e]
-            if x1[j] != 0.0:
-                w[i, j] = stdp_on_pre(rule, w[i, j], x1[j], sp)
-        ev_n[slot] = 0
-    elif work.mode[0] > 0:
-        ptr, idx, bstart, order = work.ptr, work.idx, lay.bstart, lay.order
-        for s in range(max(0, step - run.max_delay), min(step, run.n_present - 1) + 1):
-            d = step - s
-            for k in range(ptr[s], ptr[s + 1]):
-                i = idx[k]
-                for b in range(bstart[i, d], bstart[i, d + 1]):
-                    j = order[i, b]
-                    if x1[j] != 0.0:
-                        w[i, j] = stdp_on_pre(rule, w[i, j], x1[j], sp)
+    ev_i, ev_j, ev_n = work.ev_i, work.ev_j, work.ev_n
+    slot = step % run.n_ring
+    for e in range(ev_n[slot]):
+        i = ev_i[slot, e]
+        j = ev_j[slot, e]
+        if x1[j] != 0.0:
+            w[i, j] = stdp_on_pre(rule, w[i, j], x1[j], sp)
+    ev_n[slot] = 0
+
+
+@_stage
+def _scanned_arrivals(run, st, w, lay, work, step):
+    """Stage 4 (end), many active neurons: check every synapse whose spike arrives now."""
+    x1 = st.x_post1
+    rule, sp = run.rule, run.sp
+    ptr, idx, bstart, order = work.ptr, work.idx, lay.bstart, lay.order
+    for s in range(max(0, step - run.max_delay), min(step, run.n_present - 1) + 1):
+        d = step - s
+        for k in range(ptr[s], ptr[s + 1]):
+            i = idx[k]
+            for b in range(bstart[i, d], bstart[i, d + 1]):
+                j = order[i, b]
+                if x1[j] != 0.0:
+                    w[i, j] = stdp_on_pre(rule, w[i, j], x1[j], sp)
 
 
 @_stage
@@ -805,8 +810,11 @@ def present(run, rates_base, w, lay, theta, st, work, rec, counts_out):
             if learn and step < run.n_present and ptr[step + 1] > ptr[step]:
                 _input_history(run, st, lay, work, step, now)
             _deliver(run, w, offset, ring, idx, ptr, g_e_exc, step)
-            if pre_rule and (ev_n[step % run.n_ring] > 0 if mode[1] else mode[0] > 0):
-                _arrivals(run, st, w, lay, work, step)
+            if pre_rule and mode[1]:
+                if ev_n[step % run.n_ring] > 0:
+                    _queued_arrivals(run, st, w, work, step)
+            elif pre_rule and mode[0] > 0:
+                _scanned_arrivals(run, st, w, lay, work, step)
             # (5) traces decay; the rest is finished in closed form once nothing can happen
             if learn:
                 _decay_traces(x1, x2, run.e1, run.e2)
