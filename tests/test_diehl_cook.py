@@ -163,6 +163,47 @@ def test_kernel_matches_slow_reference_spike_for_spike(digits, implicit_euler, r
     np.testing.assert_allclose(trained.theta, ref_theta, rtol=0, atol=1e-9)
 
 
+def test_kernel_matches_slow_reference_when_too_many_neurons_are_active_to_queue(digits):
+    # without inhibition most of the 70 neurons fire: more than the kernel queues arrivals
+    # for, so it checks every arriving synapse instead
+    images, _ = digits
+    params = dc.DiehlCookParams(w_inh_exc=0.0)
+    protocol = dc.ProtocolParams(t_present=150.0, t_rest=50.0, implicit_euler=True)
+    net = dc.init_diehl_cook(70, params=params, protocol=protocol, rng=np.random.default_rng(4))
+    got_counts, trained = kernel_train(net, images[:1])
+    ref_counts, ref_w, ref_theta = reference_train(net, images[:1])
+    assert (got_counts[0] > 0).sum() > kernel._QUEUE_MAX
+    assert got_counts[0].tolist() == ref_counts[0].tolist()
+    np.testing.assert_allclose(trained.w, ref_w, rtol=0, atol=1e-9)
+    np.testing.assert_allclose(trained.theta, ref_theta, rtol=0, atol=1e-9)
+
+
+def test_ring_cells_are_uint16_up_to_65536_and_int32_beyond_with_the_same_results(digits):
+    images, _ = digits
+    net = dc.init_diehl_cook(12, rng=np.random.default_rng(2))
+    p, q = network.check_params(net.params, net.protocol)
+    run = kernel.make_run(p, q, net.stdp, net.rule, learn=True)
+    narrow = network.layout(net.delays, run)
+    assert narrow.offset.dtype == np.uint16
+    results = []
+    for lay in (narrow, narrow._replace(offset=narrow.offset.astype(np.int32))):
+        w, theta = net.w.copy(), net.theta.copy()
+        state = type(net.state)(*(a.copy() for a in net.state))
+        work = kernel.alloc_work(run, net.n)
+        counts = np.zeros(net.n, np.int32)
+        rates = network.rates_base(images[:2], q)
+        for k in range(2):
+            kernel.present_seeded(k, run, rates[k], w, lay, theta, state, work,
+                                  kernel.no_recording(), counts)  # fmt: skip
+        results.append((w, theta, counts))
+    for a, b in zip(*results, strict=True):
+        np.testing.assert_array_equal(a, b)
+    cells = 2**16
+    n_fits = cells // run.n_ring
+    assert network.layout(np.zeros((784, n_fits)), run).offset.dtype == np.uint16
+    assert network.layout(np.zeros((784, n_fits + 1)), run).offset.dtype == np.int32
+
+
 def test_forward_euler_overshoot_is_reported_and_implicit_euler_keeps_v_between_reversals(digits):
     # One inhibitory spike gives g_i = 2000, so dt·(1 + g_i)/τ_m = 10 > 2: forward Euler
     # overshoots. The solution of the ODE, and the implicit step, stay within [E_inh, E_exc].
