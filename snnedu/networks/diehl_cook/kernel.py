@@ -139,6 +139,7 @@ class Work(NamedTuple):
     inh_live: np.ndarray  # int64 (n,) inhibitory neurons whose step is not the identity
     is_inh_live: np.ndarray  # bool (n,)
     sums: np.ndarray  # (n,) column sums for normalisation
+    newest: np.ndarray  # int64 (784,) global step of each input's latest spike (training)
     ring: np.ndarray  # (n_ring * n,) future g_e increments, slot-major
     act: np.ndarray  # int64 (n,) neurons with x_post1 != 0
     is_act: np.ndarray  # bool (n,)
@@ -203,7 +204,7 @@ def alloc_work(run, n):
         np.empty(run.n_present + 1, np.int64), np.empty(run.n_present, np.int64),
         np.empty(n_in), np.zeros(n, np.int32), np.empty(n, np.int64), np.empty(n, np.int64),
         np.zeros(n, np.bool_), np.empty(n), np.empty(n), np.empty(n, np.int64),
-        np.zeros(n, np.bool_), np.empty(n),
+        np.zeros(n, np.bool_), np.empty(n), np.empty(n_in, np.int64),
         np.zeros(run.n_ring * n), np.empty(n, np.int64), np.zeros(n, np.bool_),
         np.empty((run.n_ring, run.ev_cap), np.int32),
         np.empty((run.n_ring, run.ev_cap), np.int32), np.zeros(run.n_ring, np.int64),
@@ -471,11 +472,15 @@ def _excitatory_spikes(run, st, w, lay, work, rec, step, now, n_e):
         j = spk_e[k]
         if run.learn:
             x2_before = x_post2[j]
+            silent = now - run.max_delay - decay_pre.shape[0]  # x_pre = 0 for any delay
             for i in range(w.shape[0]):
                 # x_pre counts arrivals before this step: the input's trace at now - delay,
                 # from its spikes strictly before then
-                x_pre = _input_trace(hist_step, hist_x, hist_head, i, now - dsteps[i, j],
-                                     decay_pre)  # fmt: skip
+                if work.newest[i] <= silent:
+                    x_pre = 0.0
+                else:
+                    x_pre = _input_trace(hist_step, hist_x, hist_head, i, now - dsteps[i, j],
+                                         decay_pre)  # fmt: skip
                 w[i, j] = stdp_on_post(rule, w[i, j], x_pre, x2_before, sp)
         if not is_act[j]:
             is_act[j] = True
@@ -547,6 +552,7 @@ def _input_history(run, st, lay, work, step, now):
     for k in range(ptr[step], ptr[step + 1]):
         i = idx[k]
         _push_input_spike(hist_step, hist_x, hist_head, i, now, run.decay_pre, run.trace_add)
+        work.newest[i] = now
         if mode[1] and run.has_pre:
             for a in range(mode[0]):
                 j = act[a]
@@ -707,6 +713,9 @@ def _start_attempt(run, rates_base, w, lay, st, work, rec, intensity, attempts):
     n = w.shape[1]
     if run.learn and run.w_sum > 0.0 and (attempts == 1 or run.normalise_retries):
         _normalise(w, run.w_sum, work.sums)
+    if run.learn:
+        for i in range(rates_base.shape[0]):
+            work.newest[i] = st.hist_step[i, st.hist_head[i]]
     rates = work.rates
     for i in range(rates_base.shape[0]):
         rates[i] = rates_base[i] * intensity
