@@ -146,7 +146,9 @@ class Work(NamedTuple):
     ev_i: np.ndarray  # int32 (n_ring, ev_cap) queued arrivals: input
     ev_j: np.ndarray  # int32 (n_ring, ev_cap) queued arrivals: neuron
     ev_n: np.ndarray  # int64 (n_ring,)
-    mode: np.ndarray  # int64 (2,): [active neurons, queue mode on]
+    mode: np.ndarray  # int64 (3,): [active neurons, queue mode on, traced neurons]
+    traced: np.ndarray  # int64 (n,) neurons with x_post1 != 0 or x_post2 != 0 (training)
+    is_traced: np.ndarray  # bool (n,)
 
 
 class Rec(NamedTuple):
@@ -208,7 +210,7 @@ def alloc_work(run, n):
         np.zeros(run.n_ring * n), np.empty(n, np.int64), np.zeros(n, np.bool_),
         np.empty((run.n_ring, run.ev_cap), np.int32),
         np.empty((run.n_ring, run.ev_cap), np.int32), np.zeros(run.n_ring, np.int64),
-        np.zeros(2, np.int64),
+        np.zeros(3, np.int64), np.empty(n, np.int64), np.zeros(n, np.bool_),
     )  # fmt: skip
 
 
@@ -482,6 +484,10 @@ def _excitatory_spikes(run, st, w, lay, work, rec, step, now, n_e):
                     x_pre = _input_trace(hist_step, hist_x, hist_head, i, now - dsteps[i, j],
                                          decay_pre)  # fmt: skip
                 w[i, j] = stdp_on_post(rule, w[i, j], x_pre, x2_before, sp)
+        if run.learn and not work.is_traced[j]:
+            work.is_traced[j] = True
+            work.traced[mode[2]] = j
+            mode[2] += 1
         if not is_act[j]:
             is_act[j] = True
             act[mode[0]] = j
@@ -630,9 +636,10 @@ def _scanned_arrivals(run, st, w, lay, work, step):
 
 
 @_stage
-def _decay_traces(x1, x2, e1, e2):
-    """Stage 5: postsynaptic traces decay one step (exactly)."""
-    for j in range(x1.shape[0]):
+def _decay_traces(x1, x2, e1, e2, traced, n_traced):
+    """Stage 5: postsynaptic traces decay one step (exactly); zero traces stay zero."""
+    for k in range(n_traced):
+        j = traced[k]
         x1[j] *= e1
         x2[j] *= e2
 
@@ -744,6 +751,15 @@ def _start_attempt(run, rates_base, w, lay, st, work, rec, intensity, attempts):
             n_act += 1
     work.mode[0] = n_act
     work.mode[1] = n_act <= _QUEUE_MAX
+    if run.learn:
+        is_traced, traced, x2 = work.is_traced, work.traced, st.x_post2
+        n_traced = 0
+        for j in range(n):
+            is_traced[j] = x1[j] != 0.0 or x2[j] != 0.0
+            if is_traced[j]:
+                traced[n_traced] = j
+                n_traced += 1
+        work.mode[2] = n_traced
     work.ev_n[:] = 0
     return n_spikes
 
@@ -826,7 +842,7 @@ def present(run, rates_base, w, lay, theta, st, work, rec, counts_out):
                 _scanned_arrivals(run, st, w, lay, work, step)
             # (5) traces decay; the rest is finished in closed form once nothing can happen
             if learn:
-                _decay_traces(x1, x2, run.e1, run.e2)
+                _decay_traces(x1, x2, run.e1, run.e2, work.traced, mode[2])
             if step >= run.n_present + run.max_delay and step < run.n_total - 1:
                 remaining = run.n_total - 1 - step
                 if _quiet(run, st, theta, remaining):
