@@ -297,6 +297,22 @@ def test_normalisation_sets_every_column_sum_before_each_presentation(digits):
     assert np.all(np.abs(learning.w.sum(axis=0) - 78.0) < 2.0)  # one image of STDP from 78
 
 
+def test_normalisation_sums_again_only_changed_columns_with_the_same_result():
+    rng = np.random.default_rng(3)
+    w = rng.random((784, 40))
+    factor, col_sums, changed = np.empty(40), np.empty(40), np.ones(40, bool)
+    expected = w.copy()
+    for columns in (None, [3], [0, 5, 39], list(range(20))):  # all, few, many
+        if columns is not None:
+            w[rng.integers(0, 784, 30)[:, None], columns] *= 1.5
+            expected[:] = w
+            changed[columns] = True
+        expected *= 78.0 / expected.sum(axis=0)  # each column summed in row order
+        kernel._normalise(w, 78.0, factor, col_sums, changed)
+        assert w.tobytes() == expected.tobytes()
+        assert not changed.any()
+
+
 def test_too_few_spikes_presents_the_image_again_with_more_intensity(digits):
     images, _ = digits
     net = dc.init_diehl_cook(10, rng=np.random.default_rng(2))

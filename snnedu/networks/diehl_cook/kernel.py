@@ -122,7 +122,11 @@ class Stats(NamedTuple):
 
 
 class Work(NamedTuple):
-    """Scratch arrays of :func:`present`, allocated once per call of a public function."""
+    """Scratch arrays of :func:`present`, allocated once per call of a public function.
+
+    Kept from image to image for one ``w``, which only :func:`present` may change in between
+    (``col_sums`` and ``changed`` describe it).
+    """
 
     raw_step: np.ndarray  # int32 (784 n_present,): input spikes in draw order
     raw_idx: np.ndarray  # int32
@@ -138,7 +142,9 @@ class Work(NamedTuple):
     margin_i: np.ndarray  # (n,)
     inh_live: np.ndarray  # int64 (n,) inhibitory neurons whose step is not the identity
     is_inh_live: np.ndarray  # bool (n,)
-    sums: np.ndarray  # (n,) column sums for normalisation
+    factor: np.ndarray  # (n,) normalisation factor of each column of w
+    col_sums: np.ndarray  # (n,) column sums of w as the last normalisation left them
+    changed: np.ndarray  # bool (n,) columns of w changed since (all: unknown sums)
     newest: np.ndarray  # int64 (784,) global step of each input's latest spike (training)
     ring: np.ndarray  # (n_ring * n,) future g_e increments, slot-major
     act: np.ndarray  # int64 (n,) neurons with x_post1 != 0
@@ -206,7 +212,8 @@ def alloc_work(run, n):
         np.empty(run.n_present + 1, np.int64), np.empty(run.n_present, np.int64),
         np.empty(n_in), np.zeros(n, np.int32), np.empty(n, np.int64), np.empty(n, np.int64),
         np.zeros(n, np.bool_), np.empty(n), np.empty(n), np.empty(n, np.int64),
-        np.zeros(n, np.bool_), np.empty(n), np.empty(n_in, np.int64),
+        np.zeros(n, np.bool_), np.empty(n), np.empty(n), np.ones(n, np.bool_),
+        np.empty(n_in, np.int64),
         np.zeros(run.n_ring * n), np.empty(n, np.int64), np.zeros(n, np.bool_),
         np.empty((run.n_ring, run.ev_cap), np.int32),
         np.empty((run.n_ring, run.ev_cap), np.int32), np.zeros(run.n_ring, np.int64),
@@ -271,18 +278,35 @@ def draw_input_spikes(rates_hz, n_steps, dt, raw_step, raw_idx, ptr, idx, fill):
 
 
 @jit
-def _normalise(w, w_sum, sums):
-    """Scale each neuron's input weights (a column of ``w``) to sum to ``w_sum``."""
+def _normalise(w, w_sum, factor, col_sums, changed):
+    """Scale each neuron's input weights (a column of ``w``) to sum to ``w_sum``.
+
+    Each column is summed in row order. ``col_sums`` are the sums the previous call left
+    (summed while scaling); only the columns marked ``changed`` since are summed again, in a
+    pass over all of ``w`` if there are many.
+    """
     n_in, n = w.shape
-    sums[:] = 0.0
-    for i in range(n_in):
-        for j in range(n):
-            sums[j] += w[i, j]
+    columns = np.flatnonzero(changed)
+    if columns.shape[0] > n // 8:
+        col_sums[:] = 0.0
+        for i in range(n_in):
+            for j in range(n):
+                col_sums[j] += w[i, j]
+    else:
+        for j in columns:
+            col_sums[j] = 0.0
+        for i in range(n_in):
+            for j in columns:
+                col_sums[j] += w[i, j]
     for j in range(n):
-        sums[j] = w_sum / sums[j] if sums[j] > 0.0 else 1.0
+        factor[j] = w_sum / col_sums[j] if col_sums[j] > 0.0 else 1.0
+        col_sums[j] = 0.0
+        changed[j] = False
     for i in range(n_in):
         for j in range(n):
-            w[i, j] *= sums[j]
+            scaled = w[i, j] * factor[j]
+            w[i, j] = scaled
+            col_sums[j] += scaled
 
 
 @_stage
@@ -719,7 +743,7 @@ def _start_attempt(run, rates_base, w, lay, st, work, rec, intensity, attempts):
     """
     n = w.shape[1]
     if run.learn and run.w_sum > 0.0 and (attempts == 1 or run.normalise_retries):
-        _normalise(w, run.w_sum, work.sums)
+        _normalise(w, run.w_sum, work.factor, work.col_sums, work.changed)
     if run.learn:
         for i in range(rates_base.shape[0]):
             work.newest[i] = st.hist_step[i, st.hist_head[i]]
@@ -849,6 +873,9 @@ def present(run, rates_base, w, lay, theta, st, work, rec, counts_out):
                     _rest_jump(run, st, theta, remaining)
                     break
         st.step[0] = t0 + run.n_total
+        if learn:
+            for a in range(mode[0]):
+                work.changed[work.act[a]] = True  # the only columns STDP can have changed
         _flush(st, run.trace_floor)
         done = _attempt_done(run, work.counts, presented_total, attempts)
         presented_total += work.counts.sum()
