@@ -366,12 +366,17 @@ def test_two_class_subset_is_learned_well_above_chance(digits):
     assert set(result.assignments[result.assignments >= 0]) <= {0, 1}
 
 
-@pytest.mark.parametrize(("n", "shuffle"), [(8, False), (21, False), (22, False), (22, True)])
-def test_interrupted_and_resumed_training_equals_an_uninterrupted_run(tmp_path, digits, n, shuffle):
+@pytest.mark.parametrize(
+    ("n", "shuffle", "eta_decay"),
+    [(8, False, 1.0), (21, False, 1.0), (22, False, 1.0), (22, True, 1.0), (8, True, 0.5)],
+)
+def test_interrupted_and_resumed_training_equals_an_uninterrupted_run(
+    tmp_path, digits, n, shuffle, eta_decay
+):
     # n = 22 = the number of spikes kept per input (max_delay + 2): the input history then has
     # the shape of the weights, which must not make it be converted like them
     images, labels = digits
-    protocol = dc.ProtocolParams(shuffle=shuffle)
+    protocol = dc.ProtocolParams(shuffle=shuffle, eta_decay=eta_decay)
     net = dc.init_diehl_cook(n, protocol=protocol, rng=np.random.default_rng(7))
     assert net.state.hist_step.shape == (784, 22)
     full = dc.train_diehl_cook(net, images[:6], labels[:6], passes=2, update_interval=4).network
@@ -393,6 +398,36 @@ def test_interrupted_and_resumed_training_equals_an_uninterrupted_run(tmp_path, 
         np.testing.assert_array_equal(a, b)
     for a, b in zip(resumed.network.state, full.state, strict=True):
         np.testing.assert_array_equal(a, b)
+
+
+def test_learning_rates_decay_by_eta_decay_per_pass_and_nothing_else_changes(digits):
+    # with eta_decay = 0.25 over 2 images, image 1 (half a pass) learns at half the rates: the
+    # same as a constant-rate network whose rates are halved after its first image
+    images, _ = digits
+    rule, sp = "pair", dc.stdp_params("pair")
+    decaying = dc.init_diehl_cook(6, rule=rule, stdp=sp, rng=np.random.default_rng(3),
+                                  protocol=dc.ProtocolParams(eta_decay=0.25))  # fmt: skip
+    trained = dc.train_diehl_cook(decaying, images[:2]).network
+
+    def stop(k, record):
+        raise KeyboardInterrupt
+
+    constant = decaying._replace(protocol=dc.ProtocolParams())
+    first = dc.train_diehl_cook(constant, images[:2], callback=stop).network
+    assert first.images_seen == 1
+    halved = first._replace(stdp=sp._replace(eta_pre=sp.eta_pre / 2, eta_post=sp.eta_post / 2))
+    by_hand = dc.train_diehl_cook(halved, images[:2], resume=True).network
+    np.testing.assert_array_equal(trained.w, by_hand.w)
+    np.testing.assert_array_equal(trained.theta, by_hand.theta)
+    assert not np.allclose(trained.w, dc.train_diehl_cook(constant, images[:2]).network.w)
+    assert trained.stdp == sp  # the network keeps its rule's base rates
+
+
+@pytest.mark.parametrize("eta_decay", [0.0, 1.5, float("nan")])
+def test_eta_decay_outside_zero_to_one_is_refused(eta_decay):
+    with pytest.raises(ValueError, match="eta_decay"):
+        dc.init_diehl_cook(3, protocol=dc.ProtocolParams(eta_decay=eta_decay),
+                           rng=np.random.default_rng(0))  # fmt: skip
 
 
 def test_shuffled_training_shows_each_image_once_per_pass_in_a_new_order(digits):

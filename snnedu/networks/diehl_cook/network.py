@@ -18,7 +18,13 @@ from typing import NamedTuple
 import numpy as np
 
 from snnedu.core.validation import labels_array, pixels_array, positive_int, require_rng
-from snnedu.models.stdp import ALL_RULES, rule_code, stdp_params, validate_stdp_params
+from snnedu.models.stdp import (
+    ALL_RULES,
+    STDPParams,
+    rule_code,
+    stdp_params,
+    validate_stdp_params,
+)
 from snnedu.networks.diehl_cook import kernel
 from snnedu.networks.diehl_cook.params import (
     N_INPUTS,
@@ -46,6 +52,7 @@ __all__ = [
     "Recording",
     "Responses",
     "TrainResult",
+    "decayed_stdp",
     "draw_input_spikes",
     "evaluate_diehl_cook",
     "init_diehl_cook",
@@ -186,6 +193,16 @@ def training_order(seed: int, pass_index: int, n_images: int) -> np.ndarray:
     return np.random.default_rng([int(seed), int(pass_index)]).permutation(n_images)
 
 
+def decayed_stdp(sp: STDPParams, eta_decay: float, passes_done: float) -> STDPParams:
+    """``sp`` with both learning rates × ``eta_decay ** passes_done`` (see ProtocolParams).
+
+    >>> decayed_stdp(stdp_params("pair"), 0.5, 2.0).eta_post
+    0.0025
+    """
+    scale = eta_decay**passes_done
+    return sp._replace(eta_pre=sp.eta_pre * scale, eta_post=sp.eta_post * scale)
+
+
 def train_diehl_cook(
     network: DiehlCookNetwork,
     images,
@@ -286,6 +303,8 @@ def train_diehl_cook(
                         order_pass = k // len(x)
                         order = training_order(knet.seed, order_pass, len(x))
                     img = int(order[img])
+                if q.eta_decay != 1.0:
+                    run = run._replace(sp=decayed_stdp(network.stdp, q.eta_decay, k / len(x)))
                 s = kernel.present_seeded(
                     image_seed(knet.seed, k), run, x[img], knet.w, lay, knet.theta,
                     knet.state, work, rec, counts,

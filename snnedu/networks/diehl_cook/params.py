@@ -91,7 +91,11 @@ class ProtocolParams(NamedTuple):
     ``min_spikes = 0`` switches the retry rule off. ``max_attempts`` is a safety cap the code
     does not have (a blank image would loop forever). ``shuffle``: False = images in the order
     given (the code); True = a new permutation in every pass, drawn from the network's seed and
-    the pass index (so a resumed run sees the same order).
+    the pass index (so a resumed run sees the same order). ``eta_decay``: both STDP learning
+    rates are multiplied by ``eta_decay ** (k / n_images)`` at the network's ``k``-th training
+    image of passes over ``n_images`` images, i.e. by ``eta_decay`` per pass, smoothly (1 = the
+    code: constant rates); it depends only on ``k``, so a resumed run learns as an uninterrupted
+    one.
     """
 
     dt: float = 0.5  # ms, time step
@@ -111,6 +115,7 @@ class ProtocolParams(NamedTuple):
     rest_tol: float = 1e-10  # conductance below which the rest is finished in closed form
     trace_floor: float = 1e-6  # x_post1 below this is set to 0 at the end of each attempt
     shuffle: bool = False  # False: images in the order given; True: new order every pass
+    eta_decay: float = 1.0  # learning rates × this per pass (1: constant, the code)
 
 
 class Steps(NamedTuple):
@@ -199,6 +204,11 @@ def check_params(params, protocol) -> tuple[DiehlCookParams, ProtocolParams]:
     for name in ("t_rest", "intensity_step", "min_spikes", "w_sum", "rest_tol"):
         if getattr(q, name) < 0:
             raise ValueError(f"ProtocolParams.{name} must be >= 0, got {getattr(q, name)}.")
+    if not 0 < q.eta_decay <= 1:
+        raise ValueError(
+            f"ProtocolParams.eta_decay must be in (0, 1] (1: constant learning rates), "
+            f"got {q.eta_decay}."
+        )
     if q.dt >= min(p.tau_e, p.tau_i, p.tau_m_inh):
         raise ValueError(
             f"dt = {q.dt} ms is too large for forward Euler with tau_e = {p.tau_e} ms; "
