@@ -430,6 +430,22 @@ def test_eta_decay_outside_zero_to_one_is_refused(eta_decay):
                            rng=np.random.default_rng(0))  # fmt: skip
 
 
+def test_test_rate_factor_scales_every_testing_rate_and_leaves_training_alone(digits):
+    images, _ = digits
+    net = dc.init_diehl_cook(5, rng=np.random.default_rng(2))
+    factor = net._replace(protocol=net.protocol._replace(test_rate_factor=2.0))
+    brighter = net._replace(protocol=net.protocol._replace(intensity=4.0, intensity_step=2.0))
+    for a, b in zip(dc.respond_diehl_cook(factor, images[:3], np.random.default_rng(4)),
+                    dc.respond_diehl_cook(brighter, images[:3], np.random.default_rng(4)),
+                    strict=True):  # fmt: skip
+        np.testing.assert_array_equal(a, b)
+    plain = dc.respond_diehl_cook(net, images[:3], np.random.default_rng(4))
+    assert plain.input_spikes.sum() < 0.7 * dc.respond_diehl_cook(
+        factor, images[:3], np.random.default_rng(4)).input_spikes.sum()  # fmt: skip
+    trained = dc.train_diehl_cook(factor, images[:2]).network
+    np.testing.assert_array_equal(trained.w, dc.train_diehl_cook(net, images[:2]).network.w)
+
+
 def test_shuffled_training_shows_each_image_once_per_pass_in_a_new_order(digits):
     images, _ = digits
     labels = np.arange(6)  # the log's labels reveal the order

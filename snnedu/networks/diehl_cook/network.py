@@ -32,6 +32,7 @@ from snnedu.networks.diehl_cook.params import (
     ProtocolParams,
     check_params,
     derived_steps,
+    testing_protocol,
 )
 from snnedu.networks.diehl_cook.presets import check_preset
 from snnedu.networks.diehl_cook.presets import preset as preset_values
@@ -346,6 +347,8 @@ def respond_diehl_cook(
 ) -> Responses:
     """Spike counts of the frozen network (no learning, θ fixed) for every image.
 
+    Input rates are those of training × ``protocol.test_rate_factor`` (1 in the code).
+
     Parameters
     ----------
     network : DiehlCookNetwork
@@ -361,6 +364,7 @@ def respond_diehl_cook(
         raise ValueError(f"expected a DiehlCookNetwork, got {type(network).__name__}.")
     require_rng(rng)
     p, q = check_params(network.params, network.protocol)
+    q = testing_protocol(q)
     x = rates_base(images, q)
     n_images, n = len(x), network.n
     seeds = rng.integers(0, 2**32, size=n_images, dtype=np.int64)
@@ -475,6 +479,7 @@ def record_image(
         raise ValueError(f"expected a DiehlCookNetwork, got {type(network).__name__}.")
     require_rng(rng)
     p, q = check_params(network.params, network.protocol)
+    q = q if learn else testing_protocol(q)
     x = rates_base(np.asarray(image)[None], q)[0]
     run = kernel.make_run(p, q, network.stdp, network.rule, learn=bool(learn), record=True)
     lay = layout(network.delays, run)

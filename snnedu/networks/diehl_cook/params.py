@@ -28,6 +28,7 @@ __all__ = [
     "Steps",
     "check_params",
     "derived_steps",
+    "testing_protocol",
     "typed_params",
 ]
 
@@ -95,7 +96,8 @@ class ProtocolParams(NamedTuple):
     rates are multiplied by ``eta_decay ** (k / n_images)`` at the network's ``k``-th training
     image of passes over ``n_images`` images, i.e. by ``eta_decay`` per pass, smoothly (1 = the
     code: constant rates); it depends only on ``k``, so a resumed run learns as an uninterrupted
-    one.
+    one. ``test_rate_factor``: while testing (frozen network) every input rate, of the first
+    attempt and of the retries, is multiplied by it (1 = the code: as in training).
     """
 
     dt: float = 0.5  # ms, time step
@@ -116,6 +118,7 @@ class ProtocolParams(NamedTuple):
     trace_floor: float = 1e-6  # x_post1 below this is set to 0 at the end of each attempt
     shuffle: bool = False  # False: images in the order given; True: new order every pass
     eta_decay: float = 1.0  # learning rates × this per pass (1: constant, the code)
+    test_rate_factor: float = 1.0  # input rates × this while testing (1: as training, the code)
 
 
 class Steps(NamedTuple):
@@ -149,6 +152,16 @@ def derived_steps(p: DiehlCookParams, q: ProtocolParams) -> Steps:
         n_ref_exc=max(round(p.t_ref_exc / q.dt) - 1, 0),
         n_ref_inh=max(round(p.t_ref_inh / q.dt) - 1, 0),
     )
+
+
+def testing_protocol(q: ProtocolParams) -> ProtocolParams:
+    """``q`` as a frozen network is tested: intensities × ``q.test_rate_factor``.
+
+    >>> testing_protocol(ProtocolParams(intensity=4.0, test_rate_factor=2.0)).intensity
+    8.0
+    """
+    f = q.test_rate_factor
+    return q._replace(intensity=q.intensity * f, intensity_step=q.intensity_step * f)
 
 
 def typed_params(params):
@@ -195,7 +208,7 @@ def check_params(params, protocol) -> tuple[DiehlCookParams, ProtocolParams]:
     for name in ("tau_m_exc", "tau_m_inh", "tau_e", "tau_i", "tau_theta", "w_init_scale"):
         if getattr(p, name) <= 0:
             raise ValueError(f"DiehlCookParams.{name} must be > 0, got {getattr(p, name)}.")
-    for name in ("dt", "t_present", "rate_scale", "intensity", "max_attempts"):
+    for name in ("dt", "t_present", "rate_scale", "intensity", "max_attempts", "test_rate_factor"):
         if getattr(q, name) <= 0:
             raise ValueError(f"ProtocolParams.{name} must be > 0, got {getattr(q, name)}.")
     for name in ("t_ref_exc", "t_ref_inh", "delay_max", "theta_plus", "w_exc_inh", "w_inh_exc"):
