@@ -13,6 +13,8 @@ factor          change from the paper
 ``inhibition``  inhibitory conductance ``--w-inh`` instead of 17 (fewer winners per image),
                 with the linearly implicit membrane step
 ``shuffle``     training images in a new random order every pass instead of as stored
+``anneal``      learning rates halved over each pass (``eta_decay`` 0.5) instead of constant
+``test-rate``   testing at twice the input rates of training (``test_rate_factor`` 2)
 ``time``        each image shown for 250 ms instead of 350 ms
 ``rest``        no 150 ms rest between images (t_rest = 0)
 ``retry``       no second presentation when the layer fired fewer than 5 spikes
@@ -20,7 +22,7 @@ factor          change from the paper
 ==============  ==================================================================
 
 With the default order the cumulative column passes through the ``course`` preset after
-``shuffle`` and then goes on towards BindsNET's example (250 ms, no rest, no retry).
+``test-rate`` and then goes on towards BindsNET's example (250 ms, no rest, no retry).
 
 Splits: ``validation`` trains on the first ``--n-train`` of the 10,000 development training
 images, labels the neurons on them and measures accuracy on the rest of the training images
@@ -57,7 +59,8 @@ from snnedu.experiments.diehl_cook import train_and_evaluate
 from snnedu.models.stdp import STDPParams, stdp_params
 from snnedu.networks import diehl_cook as dc
 
-FACTORS = ("rate", "pair", "inhibition", "shuffle", "time", "rest", "retry", "theta")
+FACTORS = ("rate", "pair", "inhibition", "shuffle", "anneal", "test-rate", "time", "rest", "retry",
+           "theta")  # fmt: skip
 
 
 class Setup(NamedTuple):
@@ -79,6 +82,8 @@ def apply(setup: Setup, factor: str, args) -> Setup:
             params=p._replace(w_inh_exc=args.w_inh), protocol=q._replace(implicit_euler=True)
         ),
         "shuffle": lambda: setup._replace(protocol=q._replace(shuffle=True)),
+        "anneal": lambda: setup._replace(protocol=q._replace(eta_decay=0.5)),
+        "test-rate": lambda: setup._replace(protocol=q._replace(test_rate_factor=2.0)),
         "time": lambda: setup._replace(protocol=q._replace(t_present=250.0)),
         "rest": lambda: setup._replace(protocol=q._replace(t_rest=0.0)),
         "retry": lambda: setup._replace(protocol=q._replace(min_spikes=0)),

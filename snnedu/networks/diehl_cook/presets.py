@@ -70,5 +70,7 @@ def preset(name: str, n: int) -> tuple[DiehlCookParams, ProtocolParams, STDPPara
     if name == "paper":
         return DiehlCookParams(), ProtocolParams(), stdp_params("triplet"), "triplet"
     params = DiehlCookParams(w_inh_exc=60.0)
-    protocol = ProtocolParams(intensity=4.0, shuffle=True, implicit_euler=True)
+    protocol = ProtocolParams(
+        intensity=4.0, shuffle=True, implicit_euler=True, eta_decay=0.5, test_rate_factor=2.0
+    )
     return params, protocol, stdp_params("pair"), "pair"
