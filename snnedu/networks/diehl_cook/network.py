@@ -458,7 +458,8 @@ def record_image(
 
     The network is not modified. With ``learn=False`` (default) a frozen copy starts rested,
     as in :func:`respond_diehl_cook`; with ``learn=True`` a copy continues from the network's
-    state and learns, as in training.
+    state and learns, as in training but at the rule's base learning rates (the decay of
+    ``ProtocolParams.eta_decay`` needs the length of a pass, which one image does not give).
 
     Parameters
     ----------
