@@ -424,14 +424,20 @@ def _inhibitory_step(run, v, g_e, ref, margin, live, is_live, n_live):
 
 
 @_stage
+def _join(members, is_member, count, j):
+    """Add ``j`` to the list ``members[:count]`` unless ``is_member[j]``; return the count."""
+    if not is_member[j]:
+        is_member[j] = True
+        members[count] = j
+        count += 1
+    return count
+
+
+@_stage
 def _wake(live, is_live, n_live, spk_e, n_e):
     """Put the partners of this step's excitatory spikes on the live list; return its length."""
     for k in range(n_e):
-        j = spk_e[k]
-        if not is_live[j]:
-            is_live[j] = True
-            live[n_live] = j
-            n_live += 1
+        n_live = _join(live, is_live, n_live, spk_e[k])
     return n_live
 
 
@@ -508,14 +514,10 @@ def _excitatory_spikes(run, st, w, lay, work, rec, step, now, n_e):
                     x_pre = _input_trace(hist_step, hist_x, hist_head, i, now - dsteps[i, j],
                                          decay_pre)  # fmt: skip
                 w[i, j] = stdp_on_post(rule, w[i, j], x_pre, x2_before, sp)
-        if run.learn and not work.is_traced[j]:
-            work.is_traced[j] = True
-            work.traced[mode[2]] = j
-            mode[2] += 1
+        if run.learn:
+            mode[2] = _join(work.traced, work.is_traced, mode[2], j)
         if not is_act[j]:
-            is_act[j] = True
-            act[mode[0]] = j
-            mode[0] += 1
+            mode[0] = _join(act, is_act, mode[0], j)
             if run.learn and run.has_pre and mode[1] and mode[0] > _QUEUE_MAX:
                 mode[1] = 0  # many active neurons: check every arrival
                 work.ev_n[:] = 0
