@@ -159,15 +159,21 @@ def test_bad_arguments_give_an_error_status_before_loading_data(tmp_path, capsys
     assert main(["mnist", "eval", str(tmp_path / "missing.npz"), "--dataset", "offline"]) == 2
 
 
-def test_train_with_the_course_preset_saves_a_course_network(tmp_path, capsys, data):
-    out = tmp_path / "course.npz"
-    train = ["mnist", "train", "--preset", "course", "--size", "2", "--n-train", "4",
-             "--output", str(out), *_common(data)]  # fmt: skip
+@pytest.mark.parametrize("preset", [None, "course", "paper"])
+def test_train_saves_the_preset_it_was_given_course_by_default(preset, tmp_path, capsys, data):
+    out = tmp_path / "net.npz"
+    chosen = [] if preset is None else ["--preset", preset]
+    train = ["mnist", "train", *chosen, "--size", "2", "--n-train", "4", "--output", str(out),
+             *_common(data)]  # fmt: skip
     assert main(train) == 0
     net = load_diehl_cook(out)
-    _, protocol, _, rule = dc.preset("course", 2)
-    assert (net.preset, net.rule, net.protocol) == ("course", rule, protocol)
-    assert "course preset" in capsys.readouterr().out
+    expected = preset or "course"
+    _, protocol, _, rule = dc.preset(expected, 2)
+    assert (net.preset, net.rule, net.protocol) == (expected, rule, protocol)
+    assert f"{expected} preset" in capsys.readouterr().out
+
+
+def test_an_unknown_preset_is_refused_with_the_list(tmp_path, capsys):
     with pytest.raises(SystemExit) as done:  # argparse: an unknown choice, listing them
         main(["mnist", "train", "--preset", "fast", "--output", str(tmp_path / "x")])
     assert done.value.code == 2 and "paper" in capsys.readouterr().err

@@ -1,13 +1,13 @@
 """Train and test the Diehl & Cook (2015) STDP network on MNIST from the terminal.
 
   snnedu mnist train --size 400 --passes 3 --output net400.npz     train (Ctrl-C stops cleanly)
-  snnedu mnist train --preset course --size 100 --output net100     snnedu's recommended settings
+  snnedu mnist train --preset paper --size 100 --output net100      the authors' settings
   snnedu mnist train --output net400.npz --resume --passes 3       continue a stopped run
   snnedu mnist eval net400.npz --figures figs/                     label on train, test
-  snnedu mnist sweep --sizes 100 400 --rules triplet power_law --seeds 0 1 --output table.csv
+  snnedu mnist sweep --preset paper --sizes 100 400 --seeds 0 1 --output table.csv   paper's table
 
-Presets (--preset): paper = the authors' code (default), course = snnedu's settings for class
-sizes; --rule and --integrator override the preset's.
+Presets (--preset): course = snnedu's settings for class sizes (default), paper = the authors'
+code; --rule and --integrator override the preset's.
 
 Data: --dataset auto (default) uses MNIST if it is on disk (SNNEDU_MNIST_DIR, the cache) and
 the offline digits otherwise; a --data-dir must hold the data (never a fallback); mnist /
@@ -312,8 +312,8 @@ def _preset_argument(parser) -> None:
     parser.add_argument(
         "--preset",
         choices=PRESETS,
-        default="paper",
-        help="paper: the authors' code; course: snnedu's settings for class sizes",
+        default="course",
+        help="course (default): snnedu's settings for class sizes; paper: the authors' code",
     )
 
 
