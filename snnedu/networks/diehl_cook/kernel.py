@@ -614,9 +614,10 @@ def _deliver(run, w, offset, ring, idx, ptr, g_e, step):
             cell = first + np.uint64(row_offset[j])
             cell = cell - size if cell >= size else cell
             ring[cell] += row_w[j]
+    arriving = ring[base : base + n]  # a view: ring[base + j] would not vectorise
     for j in range(n):
-        g_e[j] += ring[base + j]
-        ring[base + j] = 0.0
+        g_e[j] += arriving[j]
+        arriving[j] = 0.0
 
 
 @_stage
