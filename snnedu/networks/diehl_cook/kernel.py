@@ -49,7 +49,10 @@ from snnedu.networks.diehl_cook.state import DiehlCookState
 __all__ = ["Layout", "Rec", "Run", "Stats", "Work", "alloc_work", "make_run", "present"]
 
 # the stages of one step are inlined into the step loop (numba IR inlining): called as
-# functions they would copy the run, work and state structures at every step
+# functions they would copy the run, work and state structures at every step. Each array a
+# stage receives costs an atomic reference-count pair per call unless numba's pruning pairs
+# them, which needs the array's last use on every path through the stage, not in a branch
+# or in one of two alternative loops (unpaired, they took about 10 % of the time)
 _stage = numba.njit(cache=True, nogil=True, inline="always")
 # numpy's error model in the step loop: a division by zero would give inf rather than raise
 # (none occurs: every divisor is >= 1), so that the implicit membrane step vectorises
@@ -349,8 +352,8 @@ def _excitatory_step(run, theta, v, g_e, g_i, ref, margin):
     θ decays (training); τ_m dv/dt = (v_rest − v) + g_e (e_exc − v) + g_i (e_inh − v) with
     a = dt/τ_m, by forward Euler or linearly implicit Euler (Diehl & Cook 2015, Front.
     Comput. Neurosci. 9:99); refractory neurons keep v if ``hold_exc``. Then the conductances
-    decay and ``margin`` = v − (th_base + θ) (−1 while refractory: no spike). One pass per
-    method, so that each vectorises.
+    decay and ``margin`` = v − (th_base + θ) (−1 while refractory: no spike). One pass for
+    both methods (it vectorises; two loops would cost reference counting, see ``_stage``).
     """
     p = run.p
     a, v_rest, e_exc, e_inh = run.a_e, p.v_rest_exc, p.e_exc, p.e_inh_exc
@@ -360,30 +363,21 @@ def _excitatory_step(run, theta, v, g_e, g_i, ref, margin):
         for j in range(theta.shape[0]):
             theta[j] *= c_theta
     crossing = 0
-    if run.implicit:
-        for j in range(v.shape[0]):
-            x, ge, gi, r = v[j], g_e[j], g_i[j], ref[j]
+    implicit = run.implicit
+    for j in range(v.shape[0]):
+        x, ge, gi, r = v[j], g_e[j], g_i[j], ref[j]
+        if implicit:
             v_new = (x + a * (v_rest + ge * e_exc + gi * e_inh)) / (1.0 + a * (1.0 + ge + gi))
-            x = x if r > 0 and hold else v_new
-            v[j] = x
-            ref[j] = max(r - 1, 0)
-            g_e[j] = ge * c_ge
-            g_i[j] = gi * c_gi
-            m = -1.0 if r > 0 else x - (th_base + theta[j])
-            margin[j] = m
-            crossing += m > 0.0
-    else:
-        for j in range(v.shape[0]):
-            x, ge, gi, r = v[j], g_e[j], g_i[j], ref[j]
+        else:
             v_new = x + a * ((v_rest - x) + ge * (e_exc - x) + gi * (e_inh - x))
-            x = x if r > 0 and hold else v_new
-            v[j] = x
-            ref[j] = max(r - 1, 0)
-            g_e[j] = ge * c_ge
-            g_i[j] = gi * c_gi
-            m = -1.0 if r > 0 else x - (th_base + theta[j])
-            margin[j] = m
-            crossing += m > 0.0
+        x = x if r > 0 and hold else v_new
+        v[j] = x
+        ref[j] = max(r - 1, 0)
+        g_e[j] = ge * c_ge
+        g_i[j] = gi * c_gi
+        m = -1.0 if r > 0 else x - (th_base + theta[j])
+        margin[j] = m
+        crossing += m > 0.0
     return crossing
 
 
@@ -608,21 +602,22 @@ def _deliver(run, w, offset, ring, idx, ptr, g_e, step):
     """
     n = w.shape[1]
     base = (step % run.n_ring) * n
-    if step < run.n_present:
-        # unsigned cells: no test for negative indices in the innermost loop
-        size = np.uint64(ring.shape[0])
-        first = np.uint64(base)
-        for k in range(ptr[step], ptr[step + 1]):
-            i = idx[k]
-            row_w, row_offset = w[i], offset[i]
-            # cell of synapse (i, j): slot (step + delay) % n_ring, column j
-            for j in range(n):
-                cell = first + np.uint64(row_offset[j])
-                cell = cell - size if cell >= size else cell
-                ring[cell] += row_w[j]
+    # unsigned cells: no test for negative indices in the innermost loop
+    size = np.uint64(ring.shape[0])
+    first = np.uint64(base)
+    # the spikes of this step, none in the rest (an empty range, not a branch: see _stage)
+    for k in range(ptr[min(step, run.n_present)], ptr[min(step + 1, run.n_present)]):
+        i = idx[k]
+        row_w, row_offset = w[i], offset[i]
+        # cell of synapse (i, j): slot (step + delay) % n_ring, column j
+        for j in range(n):
+            cell = first + np.uint64(row_offset[j])
+            cell = cell - size if cell >= size else cell
+            ring[cell] += row_w[j]
+    arriving = ring[base : base + n]  # a view: ring[base + j] would not vectorise
     for j in range(n):
-        g_e[j] += ring[base + j]
-        ring[base + j] = 0.0
+        g_e[j] += arriving[j]
+        arriving[j] = 0.0
 
 
 @_stage
@@ -716,20 +711,22 @@ def _rest_jump(run, st, theta, m):
     p = run.p
     c_e = 1.0 / (1.0 + run.a_e) if run.implicit else 1.0 - run.a_e
     c_i = 1.0 / (1.0 + run.a_i) if run.implicit else 1.0 - run.a_i
-    for j in range(st.v_exc.shape[0]):
-        held = min(st.ref_exc[j], m)
-        st.ref_exc[j] -= held
+    v_exc, v_inh, ref_exc, ref_inh = st.v_exc, st.v_inh, st.ref_exc, st.ref_inh
+    g_e_exc, g_i_exc, g_e_inh, x1, x2 = st.g_e_exc, st.g_i_exc, st.g_e_inh, st.x_post1, st.x_post2
+    for j in range(v_exc.shape[0]):
+        held = min(ref_exc[j], m)
+        ref_exc[j] -= held
         if not run.hold_exc:
             held = 0  # v relaxes while refractory
-        st.v_exc[j] = p.v_rest_exc + (st.v_exc[j] - p.v_rest_exc) * c_e ** (m - held)
-        held = min(st.ref_inh[j], m)
-        st.ref_inh[j] -= held
-        st.v_inh[j] = p.v_rest_inh + (st.v_inh[j] - p.v_rest_inh) * c_i ** (m - held)
-        st.g_e_exc[j] *= run.c_ge**m
-        st.g_i_exc[j] *= run.c_gi**m
-        st.g_e_inh[j] *= run.c_ge**m
-        st.x_post1[j] *= run.e1**m
-        st.x_post2[j] *= run.e2**m
+        v_exc[j] = p.v_rest_exc + (v_exc[j] - p.v_rest_exc) * c_e ** (m - held)
+        held = min(ref_inh[j], m)
+        ref_inh[j] -= held
+        v_inh[j] = p.v_rest_inh + (v_inh[j] - p.v_rest_inh) * c_i ** (m - held)
+        g_e_exc[j] *= run.c_ge**m
+        g_i_exc[j] *= run.c_gi**m
+        g_e_inh[j] *= run.c_ge**m
+        x1[j] *= run.e1**m
+        x2[j] *= run.e2**m
         if run.learn:
             theta[j] *= run.c_theta**m
 
