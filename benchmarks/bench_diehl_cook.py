@@ -127,28 +127,46 @@ def timed(fn):
     return out, time.perf_counter() - wall, time.process_time() - cpu
 
 
-def speed(n: int, train, test, rng, preset: str, n_images: int = 300) -> dict:
-    """Training (one thread) and testing (all threads) speed, the numpy loop in between."""
+def repeated(fn, repeats: int):
+    """Run ``fn`` ``repeats`` times; return its last output and the wall and CPU seconds of each."""
+    runs = [timed(fn) for _ in range(repeats)]
+    return runs[-1][0], np.array([r[1] for r in runs]), np.array([r[2] for r in runs])
+
+
+def speed(n: int, train, test, rng, preset: str, n_images: int = 300, repeats: int = 5) -> dict:
+    """Training (one thread) and testing (all threads) speed, the numpy loop in between.
+
+    Each figure is the median of ``repeats`` runs of the same work (the same network, images
+    and seeds), with the slowest and fastest run beside it: on a shared or virtual machine
+    single runs of a second or less vary by 10-30 %.
+    """
     protocol = dc.preset(preset, n)[1]._replace(implicit_euler=True)  # never overshoots
     net = dc.init_diehl_cook(n, protocol=protocol, preset=preset, rng=rng)
     threads = numba.get_num_threads()
     numba.set_num_threads(1)
     warm = dc.train_diehl_cook(net, train.images[:300], train.labels[:300])  # and compile
     images = train.images[300 : 300 + n_images]
-    trained, wall, cpu = timed(lambda: dc.train_diehl_cook(warm.network, images))
+    trained, wall, cpu = repeated(lambda: dc.train_diehl_cook(warm.network, images), repeats)
     load_train = os.getloadavg()[0]
-    train_rate, train_cpu_rate = n_images / wall, n_images / cpu
+    train_rates, train_cpu_rate = n_images / wall, n_images / np.median(cpu)
     base = numpy_baseline(warm.network, train.images[300:303], rng)
     numba.set_num_threads(threads)
     dc.respond_diehl_cook(warm.network, test.images[:16], rng)  # compile
     m = 4 * n_images
-    responses, wall, cpu = timed(lambda: dc.respond_diehl_cook(warm.network, test.images[:m], rng))
+    seed = int(rng.integers(2**32))
+    responses, wall, cpu = repeated(
+        lambda: dc.respond_diehl_cook(warm.network, test.images[:m], np.random.default_rng(seed)),
+        repeats,
+    )
     unstable = warm.euler_unstable + trained.euler_unstable + int(responses.euler_unstable.sum())
     assert unstable == 0, "the implicit step never overshoots"
-    eval_rate = m / wall
-    return {"n": n, "preset": preset, "train_img_s": train_rate,
+    eval_rates = m / wall
+    train_rate, eval_rate = float(np.median(train_rates)), float(np.median(eval_rates))
+    return {"n": n, "preset": preset, "repeats": repeats, "train_img_s": train_rate,
+            "train_img_s_range": [train_rates.min(), train_rates.max()],
             "train_img_s_cpu": train_cpu_rate, "eval_img_s": eval_rate,
-            "eval_img_s_per_cpu_s": m / cpu, "numpy_img_s": base,
+            "eval_img_s_range": [eval_rates.min(), eval_rates.max()],
+            "eval_img_s_per_cpu_s": m / np.median(cpu), "numpy_img_s": base,
             "train_speedup": train_rate / base, "eval_speedup": eval_rate / base,
             "load_train": load_train, "load_eval": os.getloadavg()[0],
             "eval_threads": threads}  # fmt: skip
@@ -216,12 +234,15 @@ def main() -> None:
     for n in args.sizes:
         s = speed(n, train, test, rng, args.preset)
         figures["speed"].append(s)
-        print(f"N={n:5d} ({args.preset}, implicit step)  training {s['train_img_s']:7.1f} img/s "
-              f"on one thread ({s['train_img_s_cpu']:.1f} per CPU-second, load "
-              f"{s['load_train']:.1f})  |  testing {s['eval_img_s']:7.1f} img/s on "
-              f"{s['eval_threads']} threads ({s['eval_img_s_per_cpu_s']:.1f} per CPU-second, "
-              f"load {s['load_eval']:.1f}; a network after 300 training images)  |  numpy step "
-              f"loop {s['numpy_img_s']:.2f} img/s → ×{s['train_speedup']:.0f} training, "
+        lo, hi = s["train_img_s_range"]
+        elo, ehi = s["eval_img_s_range"]
+        print(f"N={n:5d} ({args.preset}, implicit step; median of {s['repeats']} runs)  training "
+              f"{s['train_img_s']:7.1f} img/s on one thread ({lo:.0f}–{hi:.0f}; "
+              f"{s['train_img_s_cpu']:.1f} per CPU-second, load {s['load_train']:.1f})  |  "
+              f"testing {s['eval_img_s']:7.1f} img/s on {s['eval_threads']} threads "
+              f"({elo:.0f}–{ehi:.0f}; {s['eval_img_s_per_cpu_s']:.1f} per CPU-second, load "
+              f"{s['load_eval']:.1f}; a network after 300 training images)  |  numpy step loop "
+              f"{s['numpy_img_s']:.2f} img/s → ×{s['train_speedup']:.0f} training, "
               f"×{s['eval_speedup']:.0f} testing", flush=True)  # fmt: skip
     if not args.quick:
         for n, passes in ((100, 1), (400, 3)):
