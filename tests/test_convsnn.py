@@ -336,6 +336,8 @@ def test_2018_readout_features_lie_in_unit_range_and_latency_ranks_spike_times(
         np.testing.assert_allclose(x[0], np.where(pool2 < T, (T - pool2) / T, 0), rtol=1e-6)
 
 
+# the reference fits below stop at max_iter like the readout's own, which silences the warning
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 def test_readout_shift_moves_images_by_whole_pixels_and_adds_them_to_the_svm_training(
     digits, tiny_2018
 ):
