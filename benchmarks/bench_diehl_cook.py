@@ -45,6 +45,7 @@ from pathlib import Path
 
 import numba
 import numpy as np
+from timing import repeated, timed
 
 from snnedu.data import load_dataset
 from snnedu.models.stdp import ALL_RULES
@@ -119,18 +120,6 @@ def numpy_baseline(net: dc.DiehlCookNetwork, images, rng) -> float:
             x1 *= np.exp(-q.dt / sp.tau_post1)
             x2 *= np.exp(-q.dt / sp.tau_post2)
     return len(images) / (time.perf_counter() - start)
-
-
-def timed(fn):
-    wall, cpu = time.perf_counter(), time.process_time()
-    out = fn()
-    return out, time.perf_counter() - wall, time.process_time() - cpu
-
-
-def repeated(fn, repeats: int):
-    """Run ``fn`` ``repeats`` times; return its last output and the wall and CPU seconds of each."""
-    runs = [timed(fn) for _ in range(repeats)]
-    return runs[-1][0], np.array([r[1] for r in runs]), np.array([r[2] for r in runs])
 
 
 def speed(n: int, train, test, rng, preset: str, n_images: int = 300, repeats: int = 5) -> dict:

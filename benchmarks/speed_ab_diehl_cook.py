@@ -21,23 +21,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import time
 
 import numba
 import numpy as np
+from timing import repeated
 
 from snnedu.data import load_dataset
 from snnedu.networks import diehl_cook as dc
-
-
-def median_rate(fn, n_images: int, repeats: int = 5) -> tuple[float, list[int]]:
-    """Median images/s of ``repeats`` calls of ``fn`` (each handles ``n_images`` images)."""
-    rates = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        rates.append(n_images / (time.perf_counter() - start))
-    return float(np.median(rates)), [round(r) for r in rates]
 
 
 def main() -> None:
@@ -56,18 +46,19 @@ def main() -> None:
     net = dc.init_diehl_cook(400, protocol=protocol, rng=np.random.default_rng(0))
     numba.set_num_threads(1)
     warm = dc.train_diehl_cook(net, train.images[:300]).network  # and compile
-    train_rate, train_runs = median_rate(
-        lambda: dc.train_diehl_cook(warm, train.images[300:600]), 300
-    )
+    _, wall, _ = repeated(lambda: dc.train_diehl_cook(warm, train.images[300:600]), 5)
+    train_rates = 300 / wall
     numba.set_num_threads(2)
     dc.respond_diehl_cook(warm, test.images[:16], np.random.default_rng(1))  # compile
-    test_rate, test_runs = median_rate(
-        lambda: dc.respond_diehl_cook(warm, test.images[:1200], np.random.default_rng(1)), 1200
-    )
-    print(json.dumps({"code": args.label, "euler": args.euler, "train_img_s": round(train_rate),
-                      "train_runs": train_runs, "test_img_s_2_threads": round(test_rate),
-                      "test_runs": test_runs, "load_average": round(os.getloadavg()[0], 2)}),
-          flush=True)  # fmt: skip
+    images = test.images[:1200]
+    _, wall, _ = repeated(lambda: dc.respond_diehl_cook(warm, images, np.random.default_rng(1)), 5)
+    test_rates = len(images) / wall
+    print(json.dumps({"code": args.label, "euler": args.euler,
+                      "train_img_s": round(float(np.median(train_rates))),
+                      "train_runs": [round(r) for r in train_rates],
+                      "test_img_s_2_threads": round(float(np.median(test_rates))),
+                      "test_runs": [round(r) for r in test_rates],
+                      "load_average": round(os.getloadavg()[0], 2)}), flush=True)  # fmt: skip
 
 
 if __name__ == "__main__":
