@@ -3,7 +3,6 @@
 import os
 import subprocess
 import sys
-import textwrap
 
 import pytest
 
@@ -19,6 +18,14 @@ def g():
     return f()
 """
 
+CALLEE = """
+from numba import njit
+
+@njit(cache=True)
+def f():
+    return {value}
+"""
+
 RUN = """
 import sys
 from pathlib import Path
@@ -28,10 +35,6 @@ if sys.argv[1] == "stamped":
 from pkg.caller import g
 print(g())
 """
-
-
-def _callee(value: int) -> str:
-    return f"from numba import njit\n\n@njit(cache=True)\ndef f():\n    return {value}\n"
 
 
 def _run(folder, mode: str) -> str:
@@ -49,10 +52,10 @@ def test_a_cached_kernel_recompiles_when_a_kernel_it_calls_from_another_module_c
     package = tmp_path / "pkg"
     package.mkdir()
     (package / "__init__.py").write_text("")
-    (package / "caller.py").write_text(textwrap.dedent(CALLER))
-    (package / "callee.py").write_text(_callee(1))
+    (package / "caller.py").write_text(CALLER)
+    (package / "callee.py").write_text(CALLEE.format(value=1))
     assert _run(tmp_path, mode) == "1"
-    (package / "callee.py").write_text(_callee(2))  # the caller's file is unchanged
+    (package / "callee.py").write_text(CALLEE.format(value=2))  # the caller's file is unchanged
     if mode == "stamped":
         assert _run(tmp_path, mode) == "2"
     else:  # the trap the package stamp removes: numba reuses the caller's old machine code
